@@ -1,0 +1,61 @@
+#pragma once
+// evaluator: a static expression turned into the body of a fused loop.
+//
+// Like Eigen's evaluator<>, it mirrors the expression but holds only what the loop
+// needs: each op's params converted once to the element type T, and for each
+// variable its compile-time index into the argument pointers. Variables are read
+// through that index, so a variable used twice is one load the compiler can share.
+#include <cstddef>
+#include <tuple>
+#include <type_traits>
+
+#include "../ops/simd.hpp"
+#include "../sym/arguments.hpp"
+#include "../sym/expr.hpp"
+
+namespace symflow::exec {
+
+template <class T, class Root, class E>
+struct evaluator;
+
+/// A variable: loads element(s) i of its argument.
+template <class T, class Root, fixed_string N>
+struct evaluator<T, Root, sym::var<N>> {
+    static constexpr std::size_t index = sym::index_of(sym::arguments_v<Root>, N.view());
+    explicit evaluator(const sym::var<N>&) {}
+
+    template <class V>
+    V eval(const T* const* in, std::size_t i) const {
+        if constexpr (ops::is_batch_v<V>) return V::load_unaligned(in[index] + i);
+        else return in[index][i];
+    }
+};
+
+/// An op node: applies the op's element function to its inputs' values.
+template <class T, class Root, class Op, class... In>
+struct evaluator<T, Root, sym::expr<Op, In...>> {
+    static_assert(Op::kind == ops::op_kind::elementwise, "only elementwise ops fuse");
+    using prepared_t = decltype(std::declval<const typename Op::params&>().template prepare<T>());
+
+    [[no_unique_address]] prepared_t params;
+    std::tuple<evaluator<T, Root, In>...> inputs;
+
+    explicit evaluator(const sym::expr<Op, In...>& e)
+        : params(e.params().template prepare<T>()),
+          inputs(std::apply([](const auto&... x) { return std::tuple<evaluator<T, Root, In>...>(x...); },
+                            e.inputs())) {}
+
+    template <class V>
+    V eval(const T* const* in, std::size_t i) const {
+        return std::apply(
+            [&](const auto&... x) {
+                if constexpr (std::is_same_v<typename Op::params, ops::no_params>)
+                    return Op::template apply<V>(x.template eval<V>(in, i)...);
+                else
+                    return Op::template apply<V>(params, x.template eval<V>(in, i)...);
+            },
+            inputs);
+    }
+};
+
+} // namespace symflow::exec

@@ -1,0 +1,102 @@
+#pragma once
+// NDArray: an n-d array handle with shared, aligned storage (MXNet's NDArray).
+#include <cstring>
+#include <memory>
+#include <ostream>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "../core/context.hpp"
+#include "../core/dtype.hpp"
+#include "../core/error.hpp"
+#include "../core/shape.hpp"
+#include "storage.hpp"
+
+namespace symflow::nd {
+
+class numpy_view;
+
+/// An n-d array. Copying an NDArray copies the handle: both share storage, as in
+/// MXNet; `copy()` makes a deep copy. Elements are stored row-major.
+class NDArray {
+public:
+    /// An empty handle (no storage); most operations on it throw symflow::error.
+    NDArray() = default;
+
+    /// Uninitialised storage for `shape` elements of `dt` (use zeros() for zero-filled).
+    NDArray(Shape shape, symflow::dtype dt = float32, Context ctx = cpu())
+        : shape_(std::move(shape)), dtype_(dt), ctx_(ctx) {
+        if (ctx.type != Context::device::cpu)
+            throw error("cannot create an NDArray on " + ctx.str() + ": no GPU support in this build");
+        std::size_t n = shape_.num_elements();
+        if (n > (std::size_t(1) << 62) / dtype_size(dt))
+            throw error("shape " + shape_.str() + " of " + std::string(dtype_name(dt)) + " is too large to allocate");
+        store_ = std::make_shared<storage>(n * dtype_size(dt));
+    }
+
+    const Shape& shape() const { return shape_; }
+    symflow::dtype dtype() const { return dtype_; }
+    Context context() const { return ctx_; }
+    std::size_t size() const { return shape_.num_elements(); }  ///< number of elements
+    std::size_t ndim() const { return shape_.ndim(); }
+    bool is_none() const { return !store_; }  ///< true for a default-constructed handle
+
+    /// The elements as a span; throws symflow::error if T is not this array's dtype.
+    template <class T>
+    std::span<T> data() const {
+        check_type<T>("data");
+        return {static_cast<T*>(store_->data()), size()};
+    }
+
+    /// A copy of the elements; same dtype check as data().
+    template <class T>
+    std::vector<T> to_vector() const {
+        auto s = data<T>();
+        return {s.begin(), s.end()};
+    }
+
+    /// A deep copy: new storage, same shape, dtype and values.
+    NDArray copy() const {
+        require("copy");
+        NDArray r(shape_, dtype_, ctx_);
+        std::memcpy(r.raw(), raw(), size() * dtype_size(dtype_));
+        return r;
+    }
+
+    /// Untyped pointer to the first element (for kernels that dispatch on dtype()).
+    void* raw() const { return store_ ? store_->data() : nullptr; }
+
+    /// True if both handles share storage.
+    bool same_storage(const NDArray& o) const { return store_ && store_ == o.store_; }
+
+    /// A printable view whose operator<< prints what numpy prints for these values.
+    numpy_view asnumpy() const;
+
+private:
+    void require(const char* what) const {
+        if (!store_) throw error(std::string("NDArray::") + what + "(): the array is empty (default-constructed)");
+    }
+    template <class T>
+    void check_type(const char* what) const {
+        require(what);
+        if (dtype_of<std::remove_const_t<T>>() != dtype_)
+            throw error(std::string("NDArray::") + what + "<" + std::string(dtype_name(dtype_of<std::remove_const_t<T>>())) +
+                        ">(): the array holds " + std::string(dtype_name(dtype_)));
+    }
+
+    std::shared_ptr<storage> store_;
+    Shape shape_;
+    symflow::dtype dtype_ = float32;
+    Context ctx_ = cpu();
+};
+
+/// MXNet's repr: `<NDArray 2x3 @cpu(0)>` (a 0-d array prints `<NDArray  @cpu(0)>`).
+inline std::ostream& operator<<(std::ostream& os, const NDArray& x) {
+    os << "<NDArray ";
+    for (std::size_t i = 0; i < x.ndim(); ++i) os << (i ? "x" : "") << x.shape()[i];
+    if (x.ndim() == 0) os << ' ';
+    return os << " @" << x.context() << '>';
+}
+
+} // namespace symflow::nd

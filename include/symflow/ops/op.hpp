@@ -1,0 +1,110 @@
+#pragma once
+// What an op description is: the one place each operator is defined.
+//
+// An op description is a struct with
+//   name      the op as MXNet writes it in JSON ("elemwise_add", "_mul_scalar")
+//   aliases   other spellings a loader must accept ("_Plus", "_plus", "_add")
+//   hint      the auto-name hint of its operator form ("_plus" -> "_plus0")
+//   inputs    the input names, in order ("lhs", "rhs"; "data")
+//   params    its attributes (no_params, scalar_param, ...), with to_attrs() giving
+//             MXNet's string form
+//   kind      how the executor runs it (op_kind::elementwise fuses into one loop)
+//   apply     the element function, written once for a scalar T and an xsimd::batch<T>;
+//             ops with params take the prepared params first: apply(p, x...)
+// Static expressions, the runtime graph, JSON, shape/dtype inference and printing all
+// read this description; adding an op is adding one such struct.
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <concepts>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace symflow::ops {
+
+/// How an op is executed.
+enum class op_kind {
+    elementwise,  ///< one output element from the same element of every input: fused
+};
+
+/// Attributes of an op that has none.
+struct no_params {
+    std::map<std::string, std::string> to_attrs() const { return {}; }
+    template <class T>
+    no_params prepare() const { return {}; }
+};
+
+/// Python's str() of a float: shortest round-trip digits, "2.0", "0.1", "1e+20", "1.5e-07".
+inline std::string python_float_str(double v) {
+    if (std::isnan(v)) return "nan";
+    if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
+    char buf[64];
+    auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+    std::string sci(buf, res.ptr);
+    // split mantissa digits and exponent of the shortest scientific form
+    auto epos = sci.find('e');
+    std::string mant = sci.substr(0, epos);
+    int exp10 = std::stoi(sci.substr(epos + 1));
+    bool neg = mant[0] == '-';
+    if (neg) mant.erase(0, 1);
+    std::string digits;
+    for (char c : mant)
+        if (c != '.') digits += c;
+    std::string out = neg ? "-" : "";
+    if (exp10 < -4 || exp10 >= 16) {  // Python's repr switches to exponent form here
+        out += digits.substr(0, 1);
+        if (digits.size() > 1) out += "." + digits.substr(1);
+        char e[16];
+        std::snprintf(e, sizeof e, "e%c%02d", exp10 < 0 ? '-' : '+', std::abs(exp10));
+        return out + e;
+    }
+    if (exp10 < 0) return out + "0." + std::string(static_cast<std::size_t>(-exp10 - 1), '0') + digits;
+    auto int_len = static_cast<std::size_t>(exp10) + 1;
+    if (digits.size() <= int_len) return out + digits + std::string(int_len - digits.size(), '0') + ".0";
+    return out + digits.substr(0, int_len) + "." + digits.substr(int_len);
+}
+
+/// The `scalar` attribute of the *_scalar ops, kept as the number and as the text
+/// MXNet's Python front end would store for it (str(2) = "2", str(2.0) = "2.0").
+struct scalar_param {
+    double value = 1.0;
+    std::string text = "1.0";
+
+    scalar_param() = default;
+    template <class S>
+        requires std::is_arithmetic_v<S>
+    explicit scalar_param(S s) : value(static_cast<double>(s)) {
+        if constexpr (std::is_integral_v<S>) text = std::to_string(s);
+        else if constexpr (std::is_same_v<S, float>) {
+            // a float literal reads as its shortest float digits (0.1f -> "0.1"), not as
+            // the longer double it widens to
+            char buf[32];
+            auto r = std::to_chars(buf, buf + sizeof buf, s);
+            text = python_float_str(std::stod(std::string(buf, r.ptr)));
+        } else text = python_float_str(value);
+    }
+    std::map<std::string, std::string> to_attrs() const { return {{"scalar", text}}; }
+    /// The scalar converted once to the element type the kernel runs in.
+    template <class T>
+    T prepare() const { return static_cast<T>(value); }
+};
+
+/// An op description (see the top of this file).
+template <class Op>
+concept op_description = requires {
+    { Op::name } -> std::convertible_to<std::string_view>;
+    { Op::hint } -> std::convertible_to<std::string_view>;
+    Op::inputs.size();
+    typename Op::params;
+    { Op::kind } -> std::convertible_to<op_kind>;
+};
+
+/// Number of inputs of an op.
+template <class Op>
+inline constexpr std::size_t arity_v = std::tuple_size_v<std::remove_cvref_t<decltype(Op::inputs)>>;
+
+} // namespace symflow::ops

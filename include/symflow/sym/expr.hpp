@@ -1,0 +1,130 @@
+#pragma once
+// Static symbols: Variable<"A">() and op nodes whose types are the graph.
+#include <concepts>
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <vector>
+
+#include "../core/context.hpp"
+#include "../core/fixed_string.hpp"
+#include "../ops/op.hpp"
+
+namespace symflow::sym {
+
+class Symbol;
+template <class E>
+class Executor;
+
+/// Base of every static symbol type; lets generic code recognise them.
+struct static_symbol_tag {};
+
+/// A static symbol: Variable<"A">() or an expression built from such.
+template <class T>
+concept static_symbol = std::derived_from<std::remove_cvref_t<T>, static_symbol_tag>;
+
+/// The run-time part of a static op node: its identity and its name.
+struct node_info {
+    std::uint64_t uid = 0;      ///< shared by all copies of one node
+    std::string name;           ///< "_plus0" or the name given explicitly
+    std::string_view hint;      ///< the auto-name hint; empty if named explicitly
+    std::int64_t counter = -1;  ///< its number while it may still be renumbered (compose.hpp)
+};
+
+/// The members every static symbol has, as MXNet's Symbol has them (CRTP over the
+/// concrete node type D).
+template <class D>
+struct symbol_base : static_symbol_tag {
+    /// Argument names in first-use order, each once: {"A", "B", "C", "D"}.
+    std::vector<std::string> list_arguments() const;
+    /// Output names: {"_plus0_output"} (a variable: {"A"}).
+    std::vector<std::string> list_outputs() const;
+    /// Every output of every node, in MXNet's post-order, as a runtime Symbol group.
+    Symbol get_internals() const;
+    /// The same graph as a type-erased runtime Symbol (same names, same results).
+    operator Symbol() const;
+
+    /// Binds arrays to the arguments by name ("A"_arg = x, ...), in any order. A
+    /// missing, unknown or repeated name is a compile error naming it; a wrong shape
+    /// or dtype throws symflow::error naming the argument.
+    template <class... B>
+    Executor<D> bind(Context ctx, B&&... bindings) const;
+
+private:
+    const D& self() const { return static_cast<const D&>(*this); }
+};
+
+/// An input named at compile time; created by Variable<"A">().
+template <fixed_string Name>
+class var : public symbol_base<var<Name>> {
+public:
+    static constexpr fixed_string fixed_name = Name;
+    /// The variable's name ("A").
+    std::string name() const { return std::string(Name.view()); }
+};
+
+/// A compile-time-named input (MXNet's mx.sym.Variable("A")); variables are never auto-named.
+template <fixed_string Name>
+var<Name> Variable() {
+    static_assert(Name.size() > 0, "Variable<\"\">: a variable needs a non-empty name");
+    return {};
+}
+
+/// An op applied to static symbols: the type `expr<Op, In...>` is this node of the graph;
+/// the value holds its name, its attributes and (by value) its inputs.
+template <ops::op_description Op, class... In>
+class expr : public symbol_base<expr<Op, In...>> {
+    static_assert(sizeof...(In) == ops::arity_v<Op>, "wrong number of inputs for this op");
+
+public:
+    using op = Op;
+    using params_type = typename Op::params;
+
+    expr(node_info info, params_type params, In... in)
+        : info_(std::move(info)), params_(std::move(params)), inputs_(std::move(in)...) {}
+
+    /// The node name ("_plus0").
+    const std::string& name() const { return info_.name; }
+    const node_info& info() const { return info_; }
+    node_info& info() { return info_; }
+    const params_type& params() const { return params_; }
+    const std::tuple<In...>& inputs() const { return inputs_; }
+    std::tuple<In...>& inputs() { return inputs_; }
+
+private:
+    node_info info_;
+    params_type params_;
+    std::tuple<In...> inputs_;
+};
+
+/// `<Symbol _plus0>`, `<Symbol A>`, as MXNet prints a symbol.
+template <static_symbol S>
+std::ostream& operator<<(std::ostream& os, const S& s) {
+    return os << "<Symbol " << s.name() << '>';
+}
+
+namespace detail {
+template <class T>
+struct is_var : std::false_type {};
+template <fixed_string N>
+struct is_var<var<N>> : std::true_type {};
+} // namespace detail
+
+/// True for Variable<"...">() types.
+template <class T>
+inline constexpr bool is_variable_v = detail::is_var<std::remove_cvref_t<T>>::value;
+
+/// Calls f(node) for every op node of `e` (variables excluded) in post-order, inputs left
+/// to right; copies of one node are visited as often as they occur.
+template <class E, class F>
+void for_each_op_node(E&& e, F&& f) {
+    if constexpr (!is_variable_v<E>) {
+        std::apply([&](auto&... in) { (for_each_op_node(in, f), ...); }, e.inputs());
+        f(e);
+    }
+}
+
+} // namespace symflow::sym

@@ -1,0 +1,65 @@
+#pragma once
+// Converting a static expression to a runtime Symbol: a walk over its type.
+#include <map>
+#include <memory>
+#include <string>
+
+#include "../runtime/symbol.hpp"
+#include "arguments.hpp"
+#include "expr.hpp"
+
+namespace symflow::sym {
+
+namespace detail {
+/// Memo of the walk: copies of one op node (same uid) and variables of one name map
+/// to one runtime node, so a node used twice appears once.
+struct to_symbol_state {
+    std::map<std::uint64_t, std::shared_ptr<Node>> ops;
+    std::map<std::string, std::shared_ptr<Node>, std::less<>> vars;
+};
+
+template <class E>
+std::shared_ptr<Node> to_node(const E& e, to_symbol_state& st) {
+    if constexpr (is_variable_v<E>) {
+        auto name = E::fixed_name.view();
+        auto it = st.vars.find(name);
+        if (it != st.vars.end()) return it->second;
+        auto n = std::make_shared<Node>();
+        n->name = std::string(name);
+        st.vars.emplace(n->name, n);
+        return n;
+    } else {
+        auto it = st.ops.find(e.info().uid);
+        if (it != st.ops.end()) return it->second;
+        auto n = std::make_shared<Node>();
+        n->op = &op_info_of<typename E::op>();
+        n->name = e.name();
+        n->attrs = e.params().to_attrs();
+        std::apply([&](const auto&... in) { (n->inputs.push_back(NodeEntry{to_node(in, st), 0, 0}), ...); },
+                   e.inputs());
+        st.ops.emplace(e.info().uid, n);
+        return n;
+    }
+}
+} // namespace detail
+
+/// The runtime Symbol with the same nodes, names and attributes as static expression `e`.
+template <static_symbol E>
+Symbol to_symbol(const E& e) {
+    detail::to_symbol_state st;
+    return Symbol({NodeEntry{detail::to_node(e, st), 0, 0}});
+}
+
+template <class D>
+symbol_base<D>::operator Symbol() const { return to_symbol(self()); }
+
+template <class D>
+Symbol symbol_base<D>::get_internals() const { return to_symbol(self()).get_internals(); }
+
+template <class D>
+std::vector<std::string> symbol_base<D>::list_outputs() const {
+    if constexpr (is_variable_v<D>) return {self().name()};
+    else return {self().name() + "_output"};
+}
+
+} // namespace symflow::sym

@@ -1,0 +1,22 @@
+#pragma once
+// symflow: MXNet's Symbol API for C++20. The umbrella header; nothing else is needed.
+//
+//   namespace sf = symflow;
+//   using namespace symflow::literals;   // "A"_arg
+#include "core/context.hpp"
+#include "core/dtype.hpp"
+#include "core/error.hpp"
+#include "core/fixed_string.hpp"
+#include "core/shape.hpp"
+#include "nd/creation.hpp"
+#include "nd/ndarray.hpp"
+#include "nd/numpy_format.hpp"
+#include "nd/random.hpp"
+#include "ops/arithmetic.hpp"
+#include "runtime/symbol.hpp"
+#include "sym/arguments.hpp"
+#include "sym/bind.hpp"
+#include "sym/expr.hpp"
+#include "sym/naming.hpp"
+#include "sym/operators.hpp"
+#include "sym/to_symbol.hpp"
