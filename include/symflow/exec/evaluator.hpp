@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 
 #include "../ops/simd.hpp"
 #include "../sym/arguments.hpp"
@@ -41,20 +42,26 @@ struct evaluator<T, Root, sym::expr<Op, In...>> {
     std::tuple<evaluator<T, Root, In>...> inputs;
 
     explicit evaluator(const sym::expr<Op, In...>& e)
-        : params(e.params().template prepare<T>()),
-          inputs(std::apply([](const auto&... x) { return std::tuple<evaluator<T, Root, In>...>(x...); },
-                            e.inputs())) {}
+        : evaluator(e, std::index_sequence_for<In...>{}) {}
+
+    template <std::size_t... I>
+    evaluator(const sym::expr<Op, In...>& e, std::index_sequence<I...>)
+        : params(e.params().template prepare<T>()), inputs(std::get<I>(e.inputs())...) {}
 
     template <class V>
     V eval(const T* const* in, std::size_t i) const {
-        return std::apply(
-            [&](const auto&... x) {
-                if constexpr (std::is_same_v<typename Op::params, ops::no_params>)
-                    return Op::template apply<V>(x.template eval<V>(in, i)...);
-                else
-                    return Op::template apply<V>(params, x.template eval<V>(in, i)...);
-            },
-            inputs);
+        return eval_inputs<V>(in, i, std::index_sequence_for<In...>{});
+    }
+
+private:
+    // An index sequence rather than std::apply and a lambda: fewer functions to
+    // instantiate per node, which is most of what a graph costs to compile.
+    template <class V, std::size_t... I>
+    V eval_inputs(const T* const* in, std::size_t i, std::index_sequence<I...>) const {
+        if constexpr (std::is_same_v<typename Op::params, ops::no_params>)
+            return Op::template apply<V>(std::get<I>(inputs).template eval<V>(in, i)...);
+        else
+            return Op::template apply<V>(params, std::get<I>(inputs).template eval<V>(in, i)...);
     }
 };
 

@@ -95,7 +95,6 @@ private:
 inline std::ostream& operator<<(std::ostream& os, const NDArray& x) {
     os << "<NDArray ";
     for (std::size_t i = 0; i < x.ndim(); ++i) os << (i ? "x" : "") << x.shape()[i];
-    if (x.ndim() == 0) os << ' ';
     return os << " @" << x.context() << '>';
 }
 

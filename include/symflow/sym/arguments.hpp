@@ -9,7 +9,7 @@
 
 namespace symflow::sym {
 
-/// A compile-time list of names (with repeats, in post-order).
+/// A compile-time list of names.
 template <fixed_string... S>
 struct name_list {
     static constexpr std::size_t size = sizeof...(S);
@@ -20,59 +20,51 @@ struct name_list {
 };
 
 namespace detail {
-template <class... L>
-struct concat;
-template <>
-struct concat<> { using type = name_list<>; };
-template <fixed_string... A>
-struct concat<name_list<A...>> { using type = name_list<A...>; };
-template <fixed_string... A, fixed_string... B, class... Rest>
-struct concat<name_list<A...>, name_list<B...>, Rest...> {
-    using type = typename concat<name_list<A..., B...>, Rest...>::type;
+/// name_list L with the names B appended, skipping those already in it.
+template <class L, fixed_string... B>
+struct append_unique {
+    using type = L;
+};
+template <fixed_string... A, fixed_string B0, fixed_string... B>
+struct append_unique<name_list<A...>, B0, B...> {
+    using type = typename append_unique<std::conditional_t<((A == B0) || ...), name_list<A...>, name_list<A..., B0>>,
+                                        B...>::type;
 };
 
+template <class... L>
+struct concat_unique {
+    using type = name_list<>;
+};
+template <class L>
+struct concat_unique<L> {
+    using type = L;
+};
+template <class L, fixed_string... B, class... Rest>
+struct concat_unique<L, name_list<B...>, Rest...> {
+    using type = typename concat_unique<typename append_unique<L, B...>::type, Rest...>::type;
+};
+
+// Lists are de-duplicated as they are built, so their length is the number of distinct
+// arguments, not the number of leaves of the (possibly much larger) expression tree.
 template <class E>
 struct variable_names;
 template <fixed_string N>
 struct variable_names<var<N>> { using type = name_list<N>; };
 template <class Op, class... In>
 struct variable_names<expr<Op, In...>> {
-    using type = typename concat<typename variable_names<In>::type...>::type;
+    using type = typename concat_unique<typename variable_names<In>::type...>::type;
 };
 
-/// Position of the first occurrence of each name, with repeats dropped.
-template <std::size_t N>
-constexpr std::size_t count_unique(const std::array<std::string_view, N>& a) {
-    std::size_t n = 0;
-    for (std::size_t i = 0; i < N; ++i) {
-        bool seen = false;
-        for (std::size_t j = 0; j < i; ++j) seen = seen || a[j] == a[i];
-        n += !seen;
-    }
-    return n;
-}
-template <std::size_t M, std::size_t N>
-constexpr std::array<std::string_view, M> unique(const std::array<std::string_view, N>& a) {
-    std::array<std::string_view, M> r{};
-    std::size_t n = 0;
-    for (std::size_t i = 0; i < N; ++i) {
-        bool seen = false;
-        for (std::size_t j = 0; j < n; ++j) seen = seen || r[j] == a[i];
-        if (!seen) r[n++] = a[i];
-    }
-    return r;
-}
 } // namespace detail
 
-/// Every variable occurrence of E, in post-order (with repeats).
+/// The variables of E in first-use (post-)order, each once, as a name_list.
 template <class E>
 using variable_names_t = typename detail::variable_names<std::remove_cvref_t<E>>::type;
 
 /// The argument names of E at compile time, first-use order, each once: a
 /// `constexpr std::array<std::string_view, N>` usable in static_assert.
 template <class E>
-inline constexpr auto arguments_v = detail::unique<detail::count_unique(variable_names_t<E>::views)>(
-    variable_names_t<E>::views);
+inline constexpr auto arguments_v = variable_names_t<E>::views;
 
 /// Index of `name` in `args`, or args.size() if absent.
 template <std::size_t N>

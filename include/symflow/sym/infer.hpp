@@ -3,6 +3,7 @@
 // node, the arguments that feed it, and both shapes or dtypes.
 #include <array>
 #include <string>
+#include <utility>
 
 #include "../core/dtype.hpp"
 #include "../core/error.hpp"
@@ -31,35 +32,45 @@ std::string describe(const E& e) {
     }
 }
 
+/// describe() of input j of op node e.
+template <class Op, class... In, std::size_t... I>
+std::string describe_input(const expr<Op, In...>& e, std::size_t j, std::index_sequence<I...>) {
+    std::string r;
+    ((j == I ? (r = describe(std::get<I>(e.inputs())), 0) : 0), ...);
+    return std::string(Op::inputs[j]) + " " + r;
+}
+
+template <class Root, class E, std::size_t N>
+node_meta infer_meta(const E& e, const std::array<nd::NDArray, N>& args);
+
+/// Elementwise rule: every input has the same shape and dtype, and so has the output.
+template <class Root, class Op, class... In, std::size_t N, std::size_t... I>
+node_meta infer_elementwise(const expr<Op, In...>& e, const std::array<nd::NDArray, N>& args,
+                            std::index_sequence<I...> seq) {
+    const std::array<node_meta, sizeof...(In)> in{infer_meta<Root>(std::get<I>(e.inputs()), args)...};
+    for (std::size_t i = 1; i < in.size(); ++i) {
+        if (in[i].shape != in[0].shape)
+            throw error(std::string(Op::name) + " node '" + e.name() + "': input shapes differ: " +
+                        describe_input(e, 0, seq) + " has shape " + in[0].shape.str() + " but " +
+                        describe_input(e, i, seq) + " has shape " + in[i].shape.str() + "; " +
+                        std::string(Op::name) + " needs equal shapes (MXNet's symbol operators do not broadcast)");
+        if (in[i].dt != in[0].dt)
+            throw error(std::string(Op::name) + " node '" + e.name() + "': input dtypes differ: " +
+                        describe_input(e, 0, seq) + " is " + std::string(dtype_name(in[0].dt)) + " but " +
+                        describe_input(e, i, seq) + " is " + std::string(dtype_name(in[i].dt)));
+    }
+    return in[0];
+}
+
+/// The shape and dtype of e's output, given the bound arrays (in arguments_v<Root> order).
 template <class Root, class E, std::size_t N>
 node_meta infer_meta(const E& e, const std::array<nd::NDArray, N>& args) {
     if constexpr (is_variable_v<E>) {
         const auto& a = args[index_of(arguments_v<Root>, E::fixed_name.view())];
         return {a.shape(), a.dtype()};
     } else {
-        using Op = typename E::op;
-        static_assert(Op::kind == ops::op_kind::elementwise);
-        std::array<node_meta, ops::arity_v<Op>> in;
-        std::size_t k = 0;
-        std::apply([&](const auto&... x) { ((in[k++] = infer_meta<Root>(x, args)), ...); }, e.inputs());
-        for (std::size_t i = 1; i < in.size(); ++i) {
-            auto who = [&](std::size_t j) {
-                std::string d;
-                std::size_t m = 0;
-                std::apply([&](const auto&... x) { ((m++ == j ? (d = describe(x), 0) : 0), ...); }, e.inputs());
-                return std::string(Op::inputs[j]) + " " + d;
-            };
-            if (in[i].shape != in[0].shape)
-                throw error(std::string(Op::name) + " node '" + e.name() + "': input shapes differ: " + who(0) +
-                            " has shape " + in[0].shape.str() + " but " + who(i) + " has shape " +
-                            in[i].shape.str() + "; " + std::string(Op::name) +
-                            " needs equal shapes (MXNet's symbol operators do not broadcast)");
-            if (in[i].dt != in[0].dt)
-                throw error(std::string(Op::name) + " node '" + e.name() + "': input dtypes differ: " + who(0) +
-                            " is " + std::string(dtype_name(in[0].dt)) + " but " + who(i) + " is " +
-                            std::string(dtype_name(in[i].dt)));
-        }
-        return in[0];
+        static_assert(E::op::kind == ops::op_kind::elementwise);
+        return infer_elementwise<Root>(e, args, std::make_index_sequence<ops::arity_v<typename E::op>>{});
     }
 }
 } // namespace detail

@@ -1,0 +1,46 @@
+// forward() allocates nothing: the global operator new is counted around it.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#include <symflow/symflow.hpp>
+
+namespace {
+std::atomic<long> allocations{0};
+}
+
+void* operator new(std::size_t n) {
+    allocations.fetch_add(1, std::memory_order_relaxed);
+    if (void* p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+namespace sf = symflow;
+using namespace sf::literals;
+
+TEST_CASE("forward() performs no heap allocation, small and threaded sizes", "[exec][alloc]") {
+    auto a = sf::sym::Variable<"A">();
+    auto b = sf::sym::Variable<"B">();
+    auto c = sf::sym::Variable<"C">();
+    auto d = sf::sym::Variable<"D">();
+    auto e = (a * b) + (c * d) / 2.0f - 1;
+    for (long n : {1000L, 1L << 20}) {
+        auto A = sf::nd::ones(sf::Shape{n}), B = sf::nd::ones(sf::Shape{n});
+        auto exec = e.bind(sf::cpu(), "A"_arg = A, "B"_arg = B, "C"_arg = A, "D"_arg = B);
+        exec.forward();  // warm-up: the OpenMP runtime starts its threads on first use
+        long before = allocations.load();
+        for (int i = 0; i < 10; ++i) exec.forward();
+        long after = allocations.load();
+        CHECK(after == before);
+        CHECK(exec.outputs()[0].data<float>()[n - 1] == 0.5f);
+    }
+    // the counter does count: binding allocates
+    long before = allocations.load();
+    auto A = sf::nd::ones(sf::Shape{4});
+    auto exec = e.bind(sf::cpu(), "A"_arg = A, "B"_arg = A, "C"_arg = A, "D"_arg = A);
+    CHECK(allocations.load() > before);
+}
