@@ -76,8 +76,10 @@ std::string human(double s) {
 } // namespace
 
 int main() {
-    auto a = sf::sym::Variable<"A">(), b = sf::sym::Variable<"B">(), c = sf::sym::Variable<"C">(),
-         d = sf::sym::Variable<"D">();
+    auto a = sf::sym::Variable<"A">();
+    auto b = sf::sym::Variable<"B">();
+    auto c = sf::sym::Variable<"C">();
+    auto d = sf::sym::Variable<"D">();
     auto e = (a * b) + (c * d);
     int threads = 1;
 #ifdef _OPENMP
