@@ -66,7 +66,7 @@ TEST_CASE("data<T> and to_vector<T> check the dtype", "[nd][error]") {
     CHECK_THROWS_AS(none.copy(), sf::error);
 }
 
-TEST_CASE("copying an NDArray shares storage; copy() is deep", "[nd]") {
+TEST_CASE("copying an NDArray shares storage, copy() is deep", "[nd]") {
     auto a = sf::nd::zeros(sf::Shape{3});
     auto shared = a;
     auto deep = a.copy();
@@ -102,7 +102,7 @@ TEST_CASE("huge shapes give an error, not a crash", "[nd][error]") {
     CHECK_THROWS_AS(sf::nd::zeros(sf::Shape{1LL << 61}, sf::float64), sf::error);
 }
 
-TEST_CASE("uniform draws from [low, high); the same seed gives the same values", "[nd][random]") {
+TEST_CASE("uniform draws from low up to but not including high, the same seed gives the same values", "[nd][random]") {
     sf::nd::seed(42);
     auto a = sf::nd::uniform(-2, 3, sf::Shape{10000});
     sf::nd::seed(42);

@@ -97,7 +97,7 @@ TEST_CASE("operator names and scalar attributes follow MXNet 1.9.1", "[sym]") {
     CHECK(s12.list_outputs() == strings{"_mul0_output"});
 }
 
-TEST_CASE("explicit names bypass the counter; function forms use their own hint", "[sym]") {
+TEST_CASE("explicit names bypass the counter, function forms use their own hint", "[sym]") {
     sf::sym::NameManager scope;
     auto a = sf::sym::Variable<"A">();
     auto b = sf::sym::Variable<"B">();
@@ -110,7 +110,7 @@ TEST_CASE("explicit names bypass the counter; function forms use their own hint"
     CHECK(p.name() == "_plus0");
 }
 
-TEST_CASE("NameManager scopes restart counters; outside them counters keep counting", "[sym]") {
+TEST_CASE("NameManager scopes restart counters, outside them counters keep counting", "[sym]") {
     auto a = sf::sym::Variable<"A">();
     auto b = sf::sym::Variable<"B">();
     std::string first, second;
