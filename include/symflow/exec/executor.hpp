@@ -25,7 +25,11 @@ public:
     Executor(E e, std::array<nd::NDArray, num_args> args) : expr_(std::move(e)), args_(std::move(args)) {
         node_meta out = detail::infer_meta<E>(expr_, args_);
         outputs_.emplace_back(out.shape, out.dt);
-        run_ = visit_dtype(out.dt, [](auto t) { return &Executor::run_typed<decltype(t)>; });
+        run_ = visit_dtype(out.dt, [](auto t) -> void (*)(const Executor&) {
+            if constexpr (graph_supports_v<E, decltype(t)>) return &Executor::run_typed<decltype(t)>;
+            else return nullptr;  // inference has rejected this dtype already
+        });
+        if (!run_) throw error("bind: no kernel for dtype " + std::string(dtype_name(out.dt)));
     }
 
     /// Computes the outputs from the bound arrays' current contents.

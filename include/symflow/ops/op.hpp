@@ -24,12 +24,48 @@
 #include <string_view>
 #include <type_traits>
 
+#include "../core/dtype.hpp"
+
 namespace symflow::ops {
 
 /// How an op is executed.
 enum class op_kind {
     elementwise,  ///< one output element from the same element of every input: fused
 };
+
+/// The dtypes an op accepts; an op description may set `static constexpr dtype_set
+/// dtypes` (default: all four). Binding a graph whose op gets another dtype is an error
+/// at bind that names the node, and no kernel is compiled for that combination.
+struct dtype_set {
+    bool float32 = true, float64 = true, int32 = true, int64 = true;
+    constexpr bool contains(dtype dt) const {
+        switch (dt) {
+        case dtype::float32: return float32;
+        case dtype::float64: return float64;
+        case dtype::int32: return int32;
+        case dtype::int64: return int64;
+        }
+        return false;
+    }
+    template <class T>
+    constexpr bool contains() const { return contains(dtype_of<T>()); }
+    /// "float32, float64" for error messages.
+    std::string str() const {
+        std::string r;
+        for (dtype dt : {dtype::float32, dtype::float64, dtype::int32, dtype::int64})
+            if (contains(dt)) r += (r.empty() ? "" : ", ") + std::string(dtype_name(dt));
+        return r;
+    }
+};
+inline constexpr dtype_set all_dtypes{};                             ///< float32, float64, int32, int64
+inline constexpr dtype_set float_dtypes{true, true, false, false};  ///< float32, float64
+
+/// The dtypes op description Op accepts.
+template <class Op>
+constexpr dtype_set op_dtypes() {
+    if constexpr (requires { Op::dtypes; }) return Op::dtypes;
+    else return all_dtypes;
+}
 
 /// Attributes of an op that has none.
 struct no_params {

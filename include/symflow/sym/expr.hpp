@@ -127,4 +127,16 @@ void for_each_op_node(E&& e, F&& f) {
     }
 }
 
+namespace detail {
+template <class T, class E>
+struct supports : std::true_type {};
+template <class T, class Op, class... In>
+struct supports<T, expr<Op, In...>>
+    : std::bool_constant<ops::op_dtypes<Op>().template contains<T>() && (supports<T, In>::value && ...)> {};
+} // namespace detail
+
+/// True if every op of E accepts element type T; kernels are compiled only for such T.
+template <class E, class T>
+inline constexpr bool graph_supports_v = detail::supports<T, std::remove_cvref_t<E>>::value;
+
 } // namespace symflow::sym

@@ -59,6 +59,10 @@ node_meta infer_elementwise(const expr<Op, In...>& e, const std::array<nd::NDArr
                         describe_input(e, 0, seq) + " is " + std::string(dtype_name(in[0].dt)) + " but " +
                         describe_input(e, i, seq) + " is " + std::string(dtype_name(in[i].dt)));
     }
+    if (!ops::op_dtypes<Op>().contains(in[0].dt))
+        throw error(std::string(Op::name) + " node '" + e.name() + "': dtype " + std::string(dtype_name(in[0].dt)) +
+                    " of " + describe_input(e, 0, seq) + " is not supported; " + std::string(Op::name) +
+                    " takes " + ops::op_dtypes<Op>().str());
     return in[0];
 }
 

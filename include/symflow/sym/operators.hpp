@@ -17,6 +17,10 @@ template <class Op, class L, class R>
 auto binary(L&& l, R&& r) {
     return compose<Op>(Op::hint, {}, {}, std::forward<L>(l), std::forward<R>(r));
 }
+template <class Op, class X>
+auto unary(std::string_view hint, X&& x, std::string name, typename Op::params params = {}) {
+    return compose<Op>(hint, std::move(name), std::move(params), std::forward<X>(x));
+}
 template <class Op, class X, class S>
 auto with_scalar(X&& x, S s) {
     return compose<Op>(Op::hint, {}, ops::scalar_param(s), std::forward<X>(x));
