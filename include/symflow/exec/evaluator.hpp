@@ -1,10 +1,12 @@
 #pragma once
-// evaluator: a static expression turned into the body of a fused loop.
+// evaluator: an elementwise (sub)expression turned into the body of a fused loop.
 //
 // Like Eigen's evaluator<>, it mirrors the expression but holds only what the loop
-// needs: each op's params converted once to the element type T, and for each
-// variable its compile-time index into the argument pointers. Variables are read
-// through that index, so a variable used twice is one load the compiler can share.
+// needs: each op's params converted once to the element type T, and for each leaf a
+// compile-time index into the table of input pointers. Leaves are the variables
+// (indices 0..N-1, in arguments_v<Root> order) and the materialized nodes, whose
+// buffers follow at N + slot (slots counted in post-order from Off). A variable used
+// twice is one load the compiler can share.
 #include <cstddef>
 #include <tuple>
 #include <type_traits>
@@ -13,56 +15,95 @@
 #include "../ops/simd.hpp"
 #include "../sym/arguments.hpp"
 #include "../sym/expr.hpp"
+#include "../sym/materialized.hpp"
 
 namespace symflow::exec {
 
-template <class T, class Root, class E>
+template <class T, class Root, class E, std::size_t Off>
 struct evaluator;
 
-/// A variable: loads element(s) i of its argument.
-template <class T, class Root, fixed_string N>
-struct evaluator<T, Root, sym::var<N>> {
+namespace detail {
+/// Loads element(s) i of input pointer `index`.
+template <class V, class T>
+V load(const void* const* in, std::size_t index, std::size_t i) {
+    const T* p = static_cast<const T*>(in[index]);
+    if constexpr (ops::is_batch_v<V>) return V::load_unaligned(p + i);
+    else return p[i];
+}
+
+template <class T, class Root, class E, std::size_t Off, class Seq>
+struct evaluator_inputs;
+template <class T, class Root, class Op, class... In, std::size_t Off, std::size_t... K>
+struct evaluator_inputs<T, Root, sym::expr<Op, In...>, Off, std::index_sequence<K...>> {
+    using type = std::tuple<evaluator<T, Root, In, sym::input_offset_v<Off, K, In...>>...>;
+};
+} // namespace detail
+
+/// A variable: element i of its argument.
+template <class T, class Root, fixed_string N, std::size_t Off>
+struct evaluator<T, Root, sym::var<N>, Off> {
     static constexpr std::size_t index = sym::index_of(sym::arguments_v<Root>, N.view());
     explicit evaluator(const sym::var<N>&) {}
 
     template <class V>
-    V eval(const T* const* in, std::size_t i) const {
-        if constexpr (ops::is_batch_v<V>) return V::load_unaligned(in[index] + i);
-        else return in[index][i];
-    }
+    V eval(const void* const* in, std::size_t i) const { return detail::load<V, T>(in, index, i); }
 };
 
-/// An op node: applies the op's element function to its inputs' values.
-template <class T, class Root, class Op, class... In>
-struct evaluator<T, Root, sym::expr<Op, In...>> {
-    static_assert(Op::kind == ops::op_kind::elementwise, "only elementwise ops fuse");
-    using prepared_t = decltype(std::declval<const typename Op::params&>().template prepare<T>());
+/// An op node: elementwise ops apply their element function to their inputs' values;
+/// materialized ops are leaves that read their buffer.
+template <class T, class Root, class Op, class... In, std::size_t Off>
+struct evaluator<T, Root, sym::expr<Op, In...>, Off> {
+private:
+    using node = sym::expr<Op, In...>;
+    static constexpr bool leaf = Op::kind == ops::op_kind::materialized;
+    using inputs_t = typename std::conditional_t<
+        leaf, std::type_identity<std::tuple<>>,
+        detail::evaluator_inputs<T, Root, node, Off, std::index_sequence_for<In...>>>::type;
+    struct none {};
+    template <bool Leaf, class = void>
+    struct prepared { using type = none; };
+    template <class Void>
+    struct prepared<false, Void> {
+        using type = decltype(std::declval<const typename Op::params&>().template prepare<T>());
+    };
+    using prepared_t = typename prepared<leaf>::type;
 
-    [[no_unique_address]] prepared_t params;
-    std::tuple<evaluator<T, Root, In>...> inputs;
+public:
+    /// For a materialized node: its buffer's index in the input table.
+    static constexpr std::size_t index = sym::arguments_v<Root>.size() + Off + sym::materialized_count_v<node> - 1;
 
-    explicit evaluator(const sym::expr<Op, In...>& e)
-        : evaluator(e, std::index_sequence_for<In...>{}) {}
-
-    template <std::size_t... I>
-    evaluator(const sym::expr<Op, In...>& e, std::index_sequence<I...>)
-        : params(e.params().template prepare<T>()), inputs(std::get<I>(e.inputs())...) {}
+    explicit evaluator(const node& e)
+        : params_(make_params(e)), inputs_(make_inputs(e, std::index_sequence_for<In...>{})) {}
 
     template <class V>
-    V eval(const T* const* in, std::size_t i) const {
-        return eval_inputs<V>(in, i, std::index_sequence_for<In...>{});
+    V eval(const void* const* in, std::size_t i) const {
+        if constexpr (leaf) return detail::load<V, T>(in, index, i);
+        else return eval_inputs<V>(in, i, std::index_sequence_for<In...>{});
     }
 
 private:
+    static prepared_t make_params(const node& e) {
+        if constexpr (leaf) return {};
+        else return e.params().template prepare<T>();
+    }
+    template <std::size_t... K>
+    static inputs_t make_inputs(const node& e, std::index_sequence<K...>) {
+        if constexpr (leaf) return {};
+        else return inputs_t(std::get<K>(e.inputs())...);
+    }
+
     // An index sequence rather than std::apply and a lambda: fewer functions to
     // instantiate per node, which is most of what a graph costs to compile.
-    template <class V, std::size_t... I>
-    V eval_inputs(const T* const* in, std::size_t i, std::index_sequence<I...>) const {
+    template <class V, std::size_t... K>
+    V eval_inputs(const void* const* in, std::size_t i, std::index_sequence<K...>) const {
         if constexpr (std::is_same_v<typename Op::params, ops::no_params>)
-            return Op::template apply<V>(std::get<I>(inputs).template eval<V>(in, i)...);
+            return Op::template apply<V>(std::get<K>(inputs_).template eval<V>(in, i)...);
         else
-            return Op::template apply<V>(params, std::get<I>(inputs).template eval<V>(in, i)...);
+            return Op::template apply<V>(params_, std::get<K>(inputs_).template eval<V>(in, i)...);
     }
+
+    [[no_unique_address]] prepared_t params_;
+    [[no_unique_address]] inputs_t inputs_;
 };
 
 } // namespace symflow::exec

@@ -1,68 +1,200 @@
 #pragma once
-// Executor: a static expression bound to arrays; forward() runs the fused loop.
+// Executor: a static expression bound to arrays. bind plans everything: inference,
+// buffers for the materialized nodes, and a list of steps (fused loops and op
+// kernels) in dependency order; forward() only runs the steps.
 #include <array>
+#include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "../nd/ndarray.hpp"
 #include "../sym/arguments.hpp"
 #include "../sym/infer.hpp"
+#include "../sym/materialized.hpp"
 #include "evaluator.hpp"
 #include "fused_loop.hpp"
 
 namespace symflow::sym {
 
+namespace detail {
+
+/// Walks a static expression once, in post-order, applying the shape and dtype rules.
+/// With Build, it also plans execution: each materialized node gets a buffer and a
+/// step (its inputs that are elementwise subexpressions get scratch buffers filled by
+/// fused steps first); copies of one node share one buffer and run once.
+template <class E, bool Build>
+class planner {
+public:
+    static constexpr std::size_t num_args = arguments_v<E>.size();
+    static constexpr std::size_t num_slots = materialized_count_v<E>;
+    using table_t = std::array<const void*, num_args + num_slots>;
+
+    planner(const std::array<node_meta, num_args>& args, table_t* table) : args_(args), table_(table) {}
+
+    /// The meta of x, whose materialized nodes have slots from Off.
+    template <std::size_t Off, class X>
+    node_meta walk(const X& x) {
+        if constexpr (is_variable_v<X>) {
+            return args_[index_of(arguments_v<E>, X::fixed_name.view())];
+        } else {
+            constexpr std::size_t slot = Off + materialized_count_v<X> - 1;
+            if constexpr (is_materialized_v<X>) {
+                for (const auto& [uid, s] : seen_)
+                    if (uid == x.info().uid) {
+                        if constexpr (Build) (*table_)[num_args + slot] = (*table_)[num_args + s];
+                        return slot_meta_.at(s);
+                    }
+            }
+            auto in = walk_inputs<Off>(x, std::make_index_sequence<ops::arity_v<typename X::op>>{});
+            node_meta m = apply_rule(x, in);
+            if constexpr (is_materialized_v<X>) {
+                seen_.emplace_back(x.info().uid, slot);
+                slot_meta_[slot] = m;
+                if constexpr (Build) plan_materialized<Off>(x, in, m, slot);
+            }
+            return m;
+        }
+    }
+
+    std::vector<std::function<void()>> steps;  ///< in dependency order
+    std::vector<nd::NDArray> slot_arrays{num_slots};
+    std::array<nd::NDArray, num_args> arg_arrays;
+
+    /// Adds a step computing elementwise subexpression x (slots from Off) into out.
+    template <std::size_t Off, class X>
+    void add_fused(const X& x, nd::NDArray out) {
+        visit_dtype(out.dtype(), [&](auto t) {
+            using T = decltype(t);
+            if constexpr (graph_supports_v<X, T>) {
+                exec::evaluator<T, E, X, Off> ev(x);
+                table_t* table = table_;
+                steps.push_back([ev, table, out] {
+                    exec::run_fused<T>(ev, *table, static_cast<T*>(out.raw()), out.size());
+                });
+            } else {
+                throw error("internal: no fused kernel for " + std::string(dtype_name(out.dtype())));
+            }
+        });
+    }
+
+private:
+    template <std::size_t Off, class Op, class... In, std::size_t... K>
+    std::array<node_meta, sizeof...(In)> walk_inputs(const expr<Op, In...>& x, std::index_sequence<K...>) {
+        // in order, left to right: braced initialisation sequences the calls
+        return {walk<input_offset_v<Off, K, In...>>(std::get<K>(x.inputs()))...};
+    }
+
+    /// The array holding the value of input x (slots from Off) of a materialized node.
+    template <std::size_t Off, class X>
+    nd::NDArray value_of(const X& x, const node_meta& m) {
+        if constexpr (is_variable_v<X>) return arg_arrays[index_of(arguments_v<E>, X::fixed_name.view())];
+        else if constexpr (is_materialized_v<X>) {
+            constexpr std::size_t slot = Off + materialized_count_v<X> - 1;
+            for (const auto& [uid, s] : seen_)
+                if (uid == x.info().uid) return slot_arrays[s];
+            return slot_arrays[slot];
+        } else {
+            nd::NDArray scratch(m.shape, m.dt);
+            add_fused<Off>(x, scratch);
+            return scratch;
+        }
+    }
+
+    template <std::size_t Off, class Op, class... In>
+    void plan_materialized(const expr<Op, In...>& x, const std::array<node_meta, sizeof...(In)>& in,
+                           const node_meta& m, std::size_t slot) {
+        std::array<nd::NDArray, sizeof...(In)> inputs = inputs_of<Off>(x, in, std::index_sequence_for<In...>{});
+        nd::NDArray out(m.shape, m.dt);
+        slot_arrays[slot] = out;
+        (*table_)[num_args + slot] = out.raw();
+        auto params = x.params();
+        steps.push_back([params, inputs, out]() mutable { Op::compute(params, inputs, out); });
+    }
+    template <std::size_t Off, class Op, class... In, std::size_t... K>
+    std::array<nd::NDArray, sizeof...(In)> inputs_of(const expr<Op, In...>& x,
+                                                     const std::array<node_meta, sizeof...(In)>& in,
+                                                     std::index_sequence<K...>) {
+        return {value_of<input_offset_v<Off, K, In...>>(std::get<K>(x.inputs()), in[K])...};
+    }
+
+    const std::array<node_meta, num_args>& args_;
+    table_t* table_;
+    std::vector<std::pair<std::uint64_t, std::size_t>> seen_;  // uid -> slot of its first occurrence
+    std::array<node_meta, num_slots> slot_meta_{};
+};
+
+} // namespace detail
+
 /// A static expression E bound to arrays (what `e.bind(...)` returns). Everything is
-/// checked and allocated at bind; forward() only computes, into the same output
-/// arrays each time, reading the bound arrays' current contents.
+/// checked, allocated and planned at bind; forward() only computes, into the same
+/// output arrays each time, reading the bound arrays' current contents.
 template <class E>
 class Executor {
 public:
     static constexpr std::size_t num_args = arguments_v<E>.size();
 
-    /// Binds `args` (in list_arguments() order); checks shapes and dtypes, allocates outputs.
-    Executor(E e, std::array<nd::NDArray, num_args> args) : expr_(std::move(e)), args_(std::move(args)) {
-        node_meta out = detail::infer_meta<E>(expr_, args_);
-        outputs_.emplace_back(out.shape, out.dt);
-        run_ = visit_dtype(out.dt, [](auto t) -> void (*)(const Executor&) {
-            if constexpr (graph_supports_v<E, decltype(t)>) return &Executor::run_typed<decltype(t)>;
-            else return nullptr;  // inference has rejected this dtype already
-        });
-        if (!run_) throw error("bind: no kernel for dtype " + std::string(dtype_name(out.dt)));
+    /// Binds `args` (in list_arguments() order): checks shapes and dtypes, allocates
+    /// the outputs and intermediate buffers, plans the steps.
+    Executor(E e, std::array<nd::NDArray, num_args> args) : st_(std::make_unique<state>(std::move(e))) {
+        std::array<node_meta, num_args> metas;
+        for (std::size_t i = 0; i < num_args; ++i) metas[i] = {args[i].shape(), args[i].dtype(), true};
+        detail::planner<E, true> p(metas, &st_->table);
+        p.arg_arrays = args;
+        for (std::size_t i = 0; i < num_args; ++i) st_->table[i] = args[i].raw();
+        const E& root = st_->expr;
+        node_meta out = p.template walk<0>(root);
+        if constexpr (is_materialized_v<E>) {
+            st_->outputs.push_back(p.slot_arrays[materialized_count_v<E> - 1]);
+        } else {
+            st_->outputs.emplace_back(out.shape, out.dt);
+            p.template add_fused<0>(root, st_->outputs[0]);
+        }
+        st_->args = std::move(args);
+        st_->steps = std::move(p.steps);
+        st_->buffers = std::move(p.slot_arrays);
     }
 
     /// Computes the outputs from the bound arrays' current contents.
     const std::vector<nd::NDArray>& forward() {
-        run_(*this);
-        return outputs_;
+        for (auto& step : st_->steps) step();
+        return st_->outputs;
     }
     /// The output arrays (valid after bind, filled by forward()).
-    const std::vector<nd::NDArray>& outputs() const { return outputs_; }
+    const std::vector<nd::NDArray>& outputs() const { return st_->outputs; }
     /// The bound arrays by argument name.
     std::map<std::string, nd::NDArray> arg_dict() const {
         std::map<std::string, nd::NDArray> r;
-        for (std::size_t i = 0; i < num_args; ++i) r.emplace(std::string(arguments_v<E>[i]), args_[i]);
+        for (std::size_t i = 0; i < num_args; ++i) r.emplace(std::string(arguments_v<E>[i]), st_->args[i]);
         return r;
     }
     /// The bound arrays, in list_arguments() order.
-    const std::array<nd::NDArray, num_args>& arg_arrays() const { return args_; }
+    const std::array<nd::NDArray, num_args>& arg_arrays() const { return st_->args; }
     /// The expression this executor runs.
-    const E& symbol() const { return expr_; }
+    const E& symbol() const { return st_->expr; }
+    /// Number of steps forward() runs: fused loops plus materialized op kernels.
+    std::size_t num_steps() const { return st_->steps.size(); }
 
 private:
-    template <class T>
-    static void run_typed(const Executor& x) {
-        std::array<const T*, num_args> in;
-        for (std::size_t i = 0; i < num_args; ++i) in[i] = static_cast<const T*>(x.args_[i].raw());
-        exec::evaluator<T, E, E> ev(x.expr_);
-        exec::run_fused(ev, in, static_cast<T*>(x.outputs_[0].raw()), x.outputs_[0].size());
-    }
+    // Held by pointer so that the planned steps, which point into it, survive moves.
+    struct state {
+        explicit state(E e) : expr(std::move(e)) {}
+        E expr;
+        std::array<nd::NDArray, num_args> args;
+        typename detail::planner<E, true>::table_t table{};
+        std::vector<nd::NDArray> outputs, buffers;
+        std::vector<std::function<void()>> steps;
+    };
+    std::unique_ptr<state> st_;
+};
 
-    E expr_;
-    std::array<nd::NDArray, num_args> args_;
-    std::vector<nd::NDArray> outputs_;
-    void (*run_)(const Executor&) = nullptr;
+/// What infer_shape and infer_type return, in MXNet's order: (arguments, outputs,
+/// auxiliary states), each in list_arguments() / list_outputs() order.
+template <class T>
+struct inferred {
+    std::vector<T> arg, out, aux;
 };
 
 } // namespace symflow::sym

@@ -17,23 +17,24 @@ namespace symflow::exec {
 /// A*B + C*D (shared/anchors/RESULTS.md, line 7 of the summary).
 inline constexpr std::size_t parallel_min_elements = std::size_t(1) << 15;
 
-/// out[i] = ev(i) for i in [begin, end): batches, then the scalar tail.
-template <class T, class Ev, std::size_t N>
-inline void run_range(const Ev& ev_in, const std::array<const T*, N>& in_ptrs, T* out, std::size_t begin,
+/// out[i] = ev(i) for i in [begin, end): batches, then the scalar tail. `in` is the
+/// table of input pointers the evaluator's leaves index.
+template <class T, class Ev, std::size_t M>
+inline void run_range(const Ev& ev_in, const std::array<const void*, M>& in_ptrs, T* out, std::size_t begin,
                       std::size_t end) {
     using B = xsimd::batch<T>;
     constexpr std::size_t W = B::size;
     // Local copies: the compiler then knows stores to `out` cannot change them.
     const Ev ev = ev_in;
-    const std::array<const T*, N> in = in_ptrs;
+    const std::array<const void*, M> in = in_ptrs;
     std::size_t i = begin;
     for (; i + W <= end; i += W) ev.template eval<B>(in.data(), i).store_unaligned(out + i);
     for (; i < end; ++i) out[i] = ev.template eval<T>(in.data(), i);
 }
 
 /// out[i] = ev(i) for i in [0, n), threaded over cache-line-aligned chunks when large.
-template <class T, class Ev, std::size_t N>
-void run_fused(const Ev& ev, const std::array<const T*, N>& in, T* out, std::size_t n) {
+template <class T, class Ev, std::size_t M>
+void run_fused(const Ev& ev, const std::array<const void*, M>& in, T* out, std::size_t n) {
 #ifdef _OPENMP
     if (n >= parallel_min_elements && omp_get_max_threads() > 1) {
 #pragma omp parallel

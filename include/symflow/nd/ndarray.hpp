@@ -25,7 +25,7 @@ public:
     NDArray() = default;
 
     /// Uninitialised storage for `shape` elements of `dt` (use zeros() for zero-filled).
-    NDArray(Shape shape, symflow::dtype dt = float32, Context ctx = cpu())
+    explicit NDArray(Shape shape, symflow::dtype dt = float32, Context ctx = cpu())
         : shape_(std::move(shape)), dtype_(dt), ctx_(ctx) {
         if (ctx.type != Context::device::cpu)
             throw error("cannot create an NDArray on " + ctx.str() + ": no GPU support in this build");

@@ -9,8 +9,15 @@
 //   params    its attributes (no_params, scalar_param, ...), with to_attrs() giving
 //             MXNet's string form
 //   kind      how the executor runs it (op_kind::elementwise fuses into one loop)
-//   apply     the element function, written once for a scalar T and an xsimd::batch<T>;
-//             ops with params take the prepared params first: apply(p, x...)
+//   dtypes    (optional) the dtypes it accepts, default all four
+// and, by kind:
+//   elementwise   apply: the element function, written once for a scalar T and an
+//                 xsimd::batch<T>; ops with params take the prepared params first:
+//                 apply(p, x...). Inputs must share shape and dtype (the default rule).
+//   materialized  infer(params, std::array<meta, N>) -> meta: the shape and dtype rule,
+//                 throwing symflow::error that says what is wrong with which input;
+//                 compute(params, std::array<nd::NDArray, N>, nd::NDArray& out): the
+//                 kernel, writing every element of `out` and allocating nothing.
 // Static expressions, the runtime graph, JSON, shape/dtype inference and printing all
 // read this description; adding an op is adding one such struct.
 #include <array>
@@ -25,12 +32,21 @@
 #include <type_traits>
 
 #include "../core/dtype.hpp"
+#include "../core/shape.hpp"
 
 namespace symflow::ops {
 
 /// How an op is executed.
 enum class op_kind {
-    elementwise,  ///< one output element from the same element of every input: fused
+    elementwise,   ///< one output element from the same element of every input: fused
+    materialized,  ///< computed into a buffer planned at bind (dot, reductions, shape ops)
+};
+
+/// What inference knows about a value: its shape (when known) and dtype.
+struct meta {
+    Shape shape;
+    dtype dt = dtype::float32;
+    bool shape_known = true;  ///< false during infer_type, which runs without shapes
 };
 
 /// The dtypes an op accepts; an op description may set `static constexpr dtype_set

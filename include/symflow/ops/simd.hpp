@@ -79,6 +79,18 @@ V subtract(const V& a, const V& b) {
     } else return a - b;
 }
 
+namespace detail {
+template <class T, bool = std::is_integral_v<T>>
+struct wrap_type { using type = T; };
+template <class T>
+struct wrap_type<T, true> { using type = std::make_unsigned_t<T>; };
+} // namespace detail
+
+/// The type to accumulate T in so that integer overflow wraps instead of being UB:
+/// the unsigned type of the same width for integers, T itself for floating types.
+template <class T>
+using wrapping_t = typename detail::wrap_type<T>::type;
+
 /// Broadcasts a prepared scalar to V (a no-op for plain T).
 template <class V>
 V splat(value_t<V> s) {

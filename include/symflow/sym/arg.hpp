@@ -12,11 +12,27 @@ struct arg_binding {
     nd::NDArray array;
 };
 
-/// The left side of `"A"_arg = array`.
+/// A shape given for the argument named Name, for infer_shape(): `"A"_arg = Shape{2, 3}`.
+template <fixed_string Name>
+struct arg_shape {
+    static constexpr fixed_string name = Name;
+    Shape shape;
+};
+
+/// A dtype given for the argument named Name, for infer_type(): `"A"_arg = sf::int32`.
+template <fixed_string Name>
+struct arg_dtype {
+    static constexpr fixed_string name = Name;
+    dtype dt;
+};
+
+/// The left side of `"A"_arg = ...`.
 template <fixed_string Name>
 struct arg_key {
     static constexpr fixed_string name = Name;
     arg_binding<Name> operator=(nd::NDArray a) const { return {std::move(a)}; }
+    arg_shape<Name> operator=(Shape s) const { return {std::move(s)}; }
+    arg_dtype<Name> operator=(dtype dt) const { return {dt}; }
 };
 
 } // namespace symflow::sym

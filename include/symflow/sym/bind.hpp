@@ -14,6 +14,21 @@ template <class T>
 struct is_arg_binding : std::false_type {};
 template <fixed_string N>
 struct is_arg_binding<arg_binding<N>> : std::true_type {};
+template <class T>
+struct is_arg_shape : std::false_type {};
+template <fixed_string N>
+struct is_arg_shape<arg_shape<N>> : std::true_type {};
+template <class T>
+struct is_arg_dtype : std::false_type {};
+template <fixed_string N>
+struct is_arg_dtype<arg_dtype<N>> : std::true_type {};
+
+/// Runs inference over D with the given argument metas (in arguments_v<D> order).
+template <class D>
+node_meta infer_all(const D& d, const std::array<node_meta, arguments_v<D>.size()>& metas) {
+    planner<D, false> p(metas, nullptr);
+    return p.template walk<0>(d);
+}
 } // namespace detail
 
 template <class D>
@@ -37,6 +52,46 @@ Executor<D> symbol_base<D>::bind(Context ctx, B&&... bindings) const {
         (place(bindings), ...);
         return Executor<D>(self(), std::move(args));
     }
+}
+
+template <class D>
+template <class... B>
+auto symbol_base<D>::infer_shape(B&&... shapes) const {
+    static_assert((detail::is_arg_shape<std::remove_cvref_t<B>>::value && ...),
+                  "infer_shape(...): pass each argument as \"name\"_arg = Shape{...}");
+    constexpr bool names_ok = check_bind_names<D, name_list<std::remove_cvref_t<B>::name...>>();
+    inferred<Shape> r;
+    if constexpr (names_ok) {
+        std::array<node_meta, arguments_v<D>.size()> metas;
+        auto place = [&](const auto& b) {
+            constexpr std::size_t i = index_of(arguments_v<D>, std::remove_cvref_t<decltype(b)>::name.view());
+            metas[i] = {b.shape, float32, true};
+        };
+        (place(shapes), ...);
+        r.out.push_back(detail::infer_all(self(), metas).shape);
+        for (const auto& m : metas) r.arg.push_back(m.shape);
+    }
+    return r;
+}
+
+template <class D>
+template <class... B>
+auto symbol_base<D>::infer_type(B&&... dtypes) const {
+    static_assert((detail::is_arg_dtype<std::remove_cvref_t<B>>::value && ...),
+                  "infer_type(...): pass each argument as \"name\"_arg = sf::float32 (or another dtype)");
+    constexpr bool names_ok = check_bind_names<D, name_list<std::remove_cvref_t<B>::name...>>();
+    inferred<dtype> r;
+    if constexpr (names_ok) {
+        std::array<node_meta, arguments_v<D>.size()> metas;
+        auto place = [&](const auto& b) {
+            constexpr std::size_t i = index_of(arguments_v<D>, std::remove_cvref_t<decltype(b)>::name.view());
+            metas[i] = {Shape{}, b.dt, false};
+        };
+        (place(dtypes), ...);
+        r.out.push_back(detail::infer_all(self(), metas).dt);
+        for (const auto& m : metas) r.arg.push_back(m.dt);
+    }
+    return r;
 }
 
 } // namespace symflow::sym

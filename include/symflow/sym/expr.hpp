@@ -53,6 +53,15 @@ struct symbol_base : static_symbol_tag {
     template <class... B>
     Executor<D> bind(Context ctx, B&&... bindings) const;
 
+    /// Shapes of (arguments, outputs, auxiliary states) given every argument's shape
+    /// (`"A"_arg = Shape{2, 3}`, ...; names checked at compile time; dtypes float32).
+    template <class... B>
+    auto infer_shape(B&&... shapes) const;
+    /// Dtypes of (arguments, outputs, auxiliary states) given every argument's dtype
+    /// (`"A"_arg = sf::int32`, ...).
+    template <class... B>
+    auto infer_type(B&&... dtypes) const;
+
 private:
     const D& self() const { return static_cast<const D&>(*this); }
 };
@@ -132,10 +141,12 @@ template <class T, class E>
 struct supports : std::true_type {};
 template <class T, class Op, class... In>
 struct supports<T, expr<Op, In...>>
-    : std::bool_constant<ops::op_dtypes<Op>().template contains<T>() && (supports<T, In>::value && ...)> {};
+    : std::bool_constant<Op::kind != ops::op_kind::elementwise ||
+                         (ops::op_dtypes<Op>().template contains<T>() && (supports<T, In>::value && ...))> {};
 } // namespace detail
 
-/// True if every op of E accepts element type T; kernels are compiled only for such T.
+/// True if every elementwise op of E, down to its materialized nodes (which have their
+/// own kernels), accepts element type T; fused kernels are compiled only for such T.
 template <class E, class T>
 inline constexpr bool graph_supports_v = detail::supports<T, std::remove_cvref_t<E>>::value;
 

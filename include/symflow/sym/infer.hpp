@@ -1,6 +1,6 @@
 #pragma once
-// Shape and dtype inference over a static expression, for bind(): errors name the
-// node, the arguments that feed it, and both shapes or dtypes.
+// The shape and dtype rules applied to one node of a static expression, with errors
+// that name the node, the arguments feeding it and the offending shapes or dtypes.
 #include <array>
 #include <string>
 #include <utility>
@@ -8,19 +8,15 @@
 #include "../core/dtype.hpp"
 #include "../core/error.hpp"
 #include "../core/shape.hpp"
-#include "../nd/ndarray.hpp"
 #include "arguments.hpp"
 
 namespace symflow::sym {
 
 /// What inference knows about one node's output.
-struct node_meta {
-    Shape shape;
-    dtype dt = float32;
-};
+using node_meta = ops::meta;
 
 namespace detail {
-/// "argument 'C'" or "'_mul0' (computed from A, B)": what a user can find in the code.
+/// "argument 'C'" or "'_mul0' (elemwise_mul of A, B)": what a user can find in the code.
 template <class E>
 std::string describe(const E& e) {
     if constexpr (is_variable_v<E>) return "argument '" + e.name() + "'";
@@ -32,7 +28,7 @@ std::string describe(const E& e) {
     }
 }
 
-/// describe() of input j of op node e.
+/// "lhs argument 'A'": input j of op node e, by its input name.
 template <class Op, class... In, std::size_t... I>
 std::string describe_input(const expr<Op, In...>& e, std::size_t j, std::index_sequence<I...>) {
     std::string r;
@@ -40,41 +36,45 @@ std::string describe_input(const expr<Op, In...>& e, std::size_t j, std::index_s
     return std::string(Op::inputs[j]) + " " + r;
 }
 
-template <class Root, class E, std::size_t N>
-node_meta infer_meta(const E& e, const std::array<nd::NDArray, N>& args);
-
-/// Elementwise rule: every input has the same shape and dtype, and so has the output.
-template <class Root, class Op, class... In, std::size_t N, std::size_t... I>
-node_meta infer_elementwise(const expr<Op, In...>& e, const std::array<nd::NDArray, N>& args,
-                            std::index_sequence<I...> seq) {
-    const std::array<node_meta, sizeof...(In)> in{infer_meta<Root>(std::get<I>(e.inputs()), args)...};
-    for (std::size_t i = 1; i < in.size(); ++i) {
-        if (in[i].shape != in[0].shape)
-            throw error(std::string(Op::name) + " node '" + e.name() + "': input shapes differ: " +
-                        describe_input(e, 0, seq) + " has shape " + in[0].shape.str() + " but " +
-                        describe_input(e, i, seq) + " has shape " + in[i].shape.str() + "; " +
-                        std::string(Op::name) + " needs equal shapes (MXNet's symbol operators do not broadcast)");
-        if (in[i].dt != in[0].dt)
-            throw error(std::string(Op::name) + " node '" + e.name() + "': input dtypes differ: " +
-                        describe_input(e, 0, seq) + " is " + std::string(dtype_name(in[0].dt)) + " but " +
-                        describe_input(e, i, seq) + " is " + std::string(dtype_name(in[i].dt)));
-    }
-    if (!ops::op_dtypes<Op>().contains(in[0].dt))
-        throw error(std::string(Op::name) + " node '" + e.name() + "': dtype " + std::string(dtype_name(in[0].dt)) +
-                    " of " + describe_input(e, 0, seq) + " is not supported; " + std::string(Op::name) +
-                    " takes " + ops::op_dtypes<Op>().str());
-    return in[0];
+inline std::string meta_str(const node_meta& m) {
+    return (m.shape_known ? m.shape.str() + " " : std::string()) + std::string(dtype_name(m.dt));
 }
 
-/// The shape and dtype of e's output, given the bound arrays (in arguments_v<Root> order).
-template <class Root, class E, std::size_t N>
-node_meta infer_meta(const E& e, const std::array<nd::NDArray, N>& args) {
-    if constexpr (is_variable_v<E>) {
-        const auto& a = args[index_of(arguments_v<Root>, E::fixed_name.view())];
-        return {a.shape(), a.dtype()};
+/// The rule of node e given its inputs' metas: equal shapes and dtypes for elementwise
+/// ops, the op's own infer() for materialized ones; and the op's dtype set.
+template <class Op, class... In>
+node_meta apply_rule(const expr<Op, In...>& e, const std::array<node_meta, sizeof...(In)>& in) {
+    constexpr auto seq = std::index_sequence_for<In...>{};
+    const std::string node = std::string(Op::name) + " node '" + e.name() + "'";
+    for (std::size_t i = 0; i < in.size(); ++i)
+        if (!ops::op_dtypes<Op>().contains(in[i].dt))
+            throw error(node + ": dtype " + std::string(dtype_name(in[i].dt)) + " of " + describe_input(e, i, seq) +
+                        " is not supported; " + std::string(Op::name) + " takes " + ops::op_dtypes<Op>().str());
+    if constexpr (Op::kind == ops::op_kind::elementwise) {
+        for (std::size_t i = 1; i < in.size(); ++i) {
+            if (in[i].shape_known && in[0].shape_known && in[i].shape != in[0].shape)
+                throw error(node + ": input shapes differ: " + describe_input(e, 0, seq) + " has shape " +
+                            in[0].shape.str() + " but " + describe_input(e, i, seq) + " has shape " +
+                            in[i].shape.str() + "; " + std::string(Op::name) +
+                            " needs equal shapes (MXNet's symbol operators do not broadcast)");
+            if (in[i].dt != in[0].dt)
+                throw error(node + ": input dtypes differ: " + describe_input(e, 0, seq) + " is " +
+                            std::string(dtype_name(in[0].dt)) + " but " + describe_input(e, i, seq) + " is " +
+                            std::string(dtype_name(in[i].dt)));
+        }
+        node_meta out = in[0];
+        out.shape_known = true;
+        for (const auto& m : in) out.shape_known = out.shape_known && m.shape_known;
+        return out;
     } else {
-        static_assert(E::op::kind == ops::op_kind::elementwise);
-        return infer_elementwise<Root>(e, args, std::make_index_sequence<ops::arity_v<typename E::op>>{});
+        try {
+            return Op::infer(e.params(), in);
+        } catch (const error& err) {
+            std::string inputs;
+            for (std::size_t i = 0; i < in.size(); ++i)
+                inputs += (i ? ", " : "") + describe_input(e, i, seq) + " " + meta_str(in[i]);
+            throw error(node + " (" + inputs + "): " + err.what());
+        }
     }
 }
 } // namespace detail
