@@ -44,3 +44,17 @@ TEST_CASE("forward() performs no heap allocation, small and threaded sizes", "[e
     auto exec = e.bind(sf::cpu(), "A"_arg = A, "B"_arg = A, "C"_arg = A, "D"_arg = A);
     CHECK(allocations.load() > before);
 }
+
+TEST_CASE("forward() with materialized nodes performs no heap allocation", "[exec][alloc]") {
+    auto a = sf::sym::Variable<"A">();
+    auto b = sf::sym::Variable<"B">();
+    auto d = sf::sym::dot(a * 2.0f, b);
+    auto e = d * d + sf::sym::dot(b, a);
+    auto A = sf::nd::ones(sf::Shape{64, 64}), B = sf::nd::ones(sf::Shape{64, 64});
+    auto exec = e.bind(sf::cpu(), "A"_arg = A, "B"_arg = B);
+    exec.forward();
+    long before = allocations.load();
+    for (int i = 0; i < 5; ++i) exec.forward();
+    CHECK(allocations.load() == before);
+    CHECK(exec.outputs()[0].data<float>()[0] == 128.0f * 128.0f + 64.0f);
+}

@@ -39,6 +39,7 @@ struct dot_op {
         std::size_t m, k, n;
     };
 
+    // Runs in compute() too, so it must not allocate.
     static gemm_dims dims(const dot_param& p, const Shape& a, const Shape& b) {
         if (a.ndim() == 0 || b.ndim() == 0) throw error("dot needs operands of at least one dimension");
         if ((p.transpose_a && a.ndim() > 2) || (p.transpose_b && b.ndim() > 2))
@@ -48,14 +49,13 @@ struct dot_op {
         else if (p.transpose_a) a_rows = static_cast<std::size_t>(a[1]), a_cols = static_cast<std::size_t>(a[0]);
         else {
             a_cols = static_cast<std::size_t>(a[a.ndim() - 1]);
-            a_rows = a.num_elements() / std::max<std::size_t>(a_cols, 1);
-            if (a_cols == 0) a_rows = Shape(std::vector<Shape::dim_t>(a.begin(), a.end() - 1)).num_elements();
+            for (std::size_t i = 0; i + 1 < a.ndim(); ++i) a_rows *= static_cast<std::size_t>(a[i]);
         }
         if (b.ndim() == 1) b_rows = static_cast<std::size_t>(b[0]);
         else if (p.transpose_b) b_rows = static_cast<std::size_t>(b[1]), b_cols = static_cast<std::size_t>(b[0]);
         else {
             b_rows = static_cast<std::size_t>(b[0]);
-            b_cols = Shape(std::vector<Shape::dim_t>(b.begin() + 1, b.end())).num_elements();
+            for (std::size_t i = 1; i < b.ndim(); ++i) b_cols *= static_cast<std::size_t>(b[i]);
         }
         if (a_cols != b_rows)
             throw error("the contracted axes differ: lhs has " + std::to_string(a_cols) + " but rhs has " +
