@@ -90,6 +90,22 @@ struct dot_op {
         });
     }
 
+    /// sum x[l] * y[l] for l < len, with two SIMD accumulators (floating types).
+    template <class T>
+    static T row_dot(const T* x, const T* y, std::size_t len) {
+        using B = xsimd::batch<T>;
+        constexpr std::size_t W = B::size;
+        B s0(T(0)), s1(T(0));
+        std::size_t l = 0;
+        for (; l + 2 * W <= len; l += 2 * W) {
+            s0 = xsimd::fma(B::load_unaligned(x + l), B::load_unaligned(y + l), s0);
+            s1 = xsimd::fma(B::load_unaligned(x + l + W), B::load_unaligned(y + l + W), s1);
+        }
+        T r = xsimd::hadd(s0 + s1);
+        for (; l < len; ++l) r += x[l] * y[l];
+        return r;
+    }
+
     /// C = op(A) * op(B), blocked so that a panel of B stays in cache while rows of A
     /// stream past it; rows are split across threads when the product is large.
     template <class T>
@@ -101,7 +117,8 @@ struct dot_op {
         auto A = [&](std::size_t i, std::size_t l) { return static_cast<acc_t>(ta ? a[l * m + i] : a[i * k + l]); };
         constexpr std::size_t kb = 256;  // depth of one panel of B
         const auto rows = static_cast<std::ptrdiff_t>(m);
-        const bool parallel = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) > 4e6;
+        [[maybe_unused]] const bool parallel =
+            static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) > 4e6;
 #pragma omp parallel for schedule(static) if (parallel)
         for (std::ptrdiff_t si = 0; si < rows; ++si) {
             const auto i = static_cast<std::size_t>(si);
@@ -115,8 +132,13 @@ struct dot_op {
                         const T* bl = b + l * n;
                         for (std::size_t j = 0; j < n; ++j) ci[j] += ail * static_cast<acc_t>(bl[j]);
                     }
+                } else if (!ta && std::is_floating_point_v<T>) {
+                    // B(l,j) = b[j*k + l] and A(i,l) = a[i*k + l]: both contiguous in l, so
+                    // each C(i,j) is a dot product of two rows, in SIMD partial sums
+                    for (std::size_t j = 0; j < n; ++j)
+                        ci[j] += static_cast<acc_t>(row_dot(a + i * k + l0, b + j * k + l0, l1 - l0));
                 } else {
-                    for (std::size_t j = 0; j < n; ++j) {  // B(l,j) = b[j*k + l]: contiguous in l
+                    for (std::size_t j = 0; j < n; ++j) {
                         const T* bj = b + j * k;
                         acc_t s{};
                         for (std::size_t l = l0; l < l1; ++l) s += A(i, l) * static_cast<acc_t>(bj[l]);
