@@ -6,16 +6,16 @@
 #include <cstddef>
 
 #include <xsimd/xsimd.hpp>
+
+#include "../ops/op.hpp"
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
 namespace symflow::exec {
 
-/// Below this many elements a fused loop runs on one thread: an OpenMP fork/join
-/// costs about 0.4-1.3 us on the reference machine, the time of ~1e4 elements of
-/// A*B + C*D (shared/anchors/RESULTS.md, line 7 of the summary).
-inline constexpr std::size_t parallel_min_elements = std::size_t(1) << 15;
+/// Below this many elements a fused loop runs on one thread (see ops::parallel_min_elements).
+inline constexpr std::size_t parallel_min_elements = ops::parallel_min_elements;
 
 /// out[i] = ev(i) for i in [begin, end): batches, then the scalar tail. `in` is the
 /// table of input pointers the evaluator's leaves index.

@@ -33,8 +33,14 @@
 
 #include "../core/dtype.hpp"
 #include "../core/shape.hpp"
+#include "simd.hpp"
 
 namespace symflow::ops {
+
+/// Below this many elements a kernel runs on one thread: an OpenMP fork/join costs
+/// about 0.4-1.3 us on the reference machine, the time of ~1e4 elements of A*B + C*D
+/// (shared/anchors/RESULTS.md, line 7 of the summary). Fused loops and op kernels share it.
+inline constexpr std::size_t parallel_min_elements = std::size_t(1) << 15;
 
 /// How an op is executed.
 enum class op_kind {
@@ -142,7 +148,20 @@ struct scalar_param {
     std::map<std::string, std::string> to_attrs() const { return {{"scalar", text}}; }
     /// The scalar converted once to the element type the kernel runs in.
     template <class T>
-    T prepare() const { return static_cast<T>(value); }
+    T prepare() const { return saturating_cast<T>(value); }
+};
+
+/// Base of the equal-shape binary elementwise op descriptions (inputs lhs, rhs).
+struct binary_elementwise {
+    static constexpr std::array<std::string_view, 2> inputs{"lhs", "rhs"};
+    static constexpr op_kind kind = op_kind::elementwise;
+    using params = no_params;
+};
+/// Base of the elementwise op descriptions that combine their input with a `scalar` attribute.
+struct scalar_elementwise {
+    static constexpr std::array<std::string_view, 1> inputs{"data"};
+    static constexpr op_kind kind = op_kind::elementwise;
+    using params = scalar_param;
 };
 
 /// An op description (see the top of this file).

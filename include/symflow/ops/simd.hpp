@@ -58,6 +58,15 @@ V multiply(const V& a, const V& b) {
     if constexpr (std::is_integral_v<T> && !is_batch_v<V>) {
         using U = std::make_unsigned_t<T>;
         return static_cast<T>(static_cast<U>(a) * static_cast<U>(b));
+    } else if constexpr (std::is_integral_v<T>) {
+        // xsimd 8.1 multiplies integer lanes with signed C++ arithmetic on some
+        // architectures (SSE2 int32, pre-AVX-512 int64): UB on overflow. Go lane by
+        // lane in unsigned arithmetic instead; the compiler vectorises it where it can.
+        alignas(64) T x[V::size], y[V::size];
+        a.store_aligned(x);
+        b.store_aligned(y);
+        for (std::size_t i = 0; i < V::size; ++i) x[i] = multiply<T>(x[i], y[i]);
+        return V::load_aligned(x);
     } else return a * b;
 }
 /// Addition that wraps for signed integers.
@@ -77,6 +86,20 @@ V subtract(const V& a, const V& b) {
         using U = std::make_unsigned_t<T>;
         return static_cast<T>(static_cast<U>(a) - static_cast<U>(b));
     } else return a - b;
+}
+
+/// static_cast<T>(v) made total: for integer T, NaN gives 0 and out-of-range values
+/// saturate (a plain cast would be undefined behaviour).
+template <class T>
+constexpr T saturating_cast(double v) {
+    if constexpr (std::is_integral_v<T>) {
+        if (v != v) return 0;
+        if (v <= static_cast<double>(std::numeric_limits<T>::min())) return std::numeric_limits<T>::min();
+        if (v >= static_cast<double>(std::numeric_limits<T>::max())) return std::numeric_limits<T>::max();
+        return static_cast<T>(v);
+    } else {
+        return static_cast<T>(v);
+    }
 }
 
 namespace detail {
