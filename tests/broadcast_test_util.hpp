@@ -17,23 +17,17 @@
 #include <symflow/ops/broadcast.hpp>
 #include <symflow/sym/broadcast_functions.hpp>
 
+#include "test_util.hpp"
+
 namespace sf = symflow;
 
 namespace broadcast_test {
 
 using namespace sf::literals;
 
-// Runs f.template operator()<T>() for the four dtypes.
-template <class F>
-void for_each_dtype(F&& f) {
-    f.template operator()<float>();
-    f.template operator()<double>();
-    f.template operator()<std::int32_t>();
-    f.template operator()<std::int64_t>();
-}
-
-template <class T>
-std::string dtype_str() { return std::string(sf::dtype_name(sf::dtype_of<T>())); }
+using test_util::dtype_str;
+using test_util::for_each_dtype;
+using test_util::show;
 
 // Where random values come from: [lo, hi], whole numbers for integers and multiples of 0.5
 // for floats (exact in every dtype); `nan_every` > 0 puts a NaN at every such position of
@@ -103,14 +97,6 @@ bool close(T got, double want) {
         const double scale = std::max({std::abs(want - 1), std::abs(want), 1.0});
         return std::abs(double(got) - want) <= 4 * std::numeric_limits<T>::epsilon() * scale;
     }
-}
-
-template <class T>
-std::string show(T x) {
-    std::ostringstream os;
-    os.precision(std::numeric_limits<T>::max_digits10);
-    os << +x;
-    return os.str();
 }
 
 // The lhs/rhs shape pairs every binary op runs on: equal shapes, a missing leading axis on

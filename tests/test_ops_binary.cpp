@@ -17,15 +17,12 @@
 #include <symflow/ops/binary_math.hpp>
 #include <symflow/sym/binary_ops.hpp>
 
+#include "binary_test_util.hpp"
+
 namespace sf = symflow;
 using namespace sf::literals;
 
 namespace {
-
-// The reference computes in double; int64 uses long double (64-bit mantissa on x86-64)
-// because its edge values (INT64_MIN + 1, INT64_MAX, a % INT64_MIN) need more than 53 bits.
-template <class T>
-using ref_t = std::conditional_t<std::is_same_v<T, std::int64_t>, long double, double>;
 
 // Allowed error of float results, in units of the dtype's epsilon times |expected|
 // (ulps); integers and the exactly rounded ops are compared for equality (0).
@@ -39,9 +36,6 @@ struct tolerance {
 // the reference); maximum/minimum select an input; pow and hypot call libm: powf/hypotf on
 // float32 against the double result rounded, pow/hypot on float64 against the same call.
 constexpr tolerance mod_tol{0, 0}, select_tol{0, 0}, power_tol{1, 1}, hypot_tol{1, 1};
-
-template <class T>
-std::string dtype_str() { return std::string(sf::dtype_name(sf::dtype_of<T>())); }
 
 // Edge values: zeros of both signs, negatives, NaN, +-inf, a huge and a subnormal value for
 // floats; 0, -1, INT_MIN, INT_MIN + 1 and INT_MAX for integers.
@@ -111,25 +105,6 @@ bool close(T got, R want, double ulps) {
         return std::abs(double(got) - double(w)) <= ulps * double(std::numeric_limits<T>::epsilon()) * scale;
     }
 }
-
-template <class T>
-std::string show(T x) {
-    std::ostringstream os;
-    os.precision(std::numeric_limits<T>::max_digits10);
-    os << +x;
-    return os.str();
-}
-
-// Runs f.template operator()<T>() for the four dtypes.
-template <class F>
-void for_each_dtype(F&& f) {
-    f.template operator()<float>();
-    f.template operator()<double>();
-    f.template operator()<std::int32_t>();
-    f.template operator()<std::int64_t>();
-}
-
-constexpr std::size_t test_sizes[] = {0, 1, 3, 17, 1003};
 
 // Binds e to random arrays of every dtype its op accepts at every test size and compares
 // each output element with ref.operator()<T>(a, b), computed in ref_t<T>. Graphs of one

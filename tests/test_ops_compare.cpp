@@ -19,18 +19,15 @@
 #include <symflow/ops/comparison.hpp>
 #include <symflow/sym/binary_ops.hpp>
 
+#include "binary_test_util.hpp"
+
 namespace sf = symflow;
 using namespace sf::literals;
 
 namespace {
 
-// The reference computes in double; int64 uses long double (64-bit mantissa on x86-64) so
-// that INT64_MIN + 1 and INT64_MAX stay distinct. Comparisons are exact: tolerance 0.
-template <class T>
-using ref_t = std::conditional_t<std::is_same_v<T, std::int64_t>, long double, double>;
-
-template <class T>
-std::string dtype_str() { return std::string(sf::dtype_name(sf::dtype_of<T>())); }
+// The reference is ref_t<T> (binary_test_util.hpp): long double for int64 so that
+// INT64_MIN + 1 and INT64_MAX stay distinct. Comparisons are exact: tolerance 0.
 
 // Edge values: zeros of both signs, NaN, +-inf and the extremes for floats; 0, -1, INT_MIN,
 // INT_MIN + 1 and INT_MAX for integers (neighbours, to catch an off-by-one comparison).
@@ -62,24 +59,6 @@ std::vector<T> make_values(std::size_t n, std::uint32_t seed, bool rhs) {
     }
     return v;
 }
-
-template <class T>
-std::string show(T x) {
-    std::ostringstream os;
-    os.precision(std::numeric_limits<T>::max_digits10);
-    os << +x;
-    return os.str();
-}
-
-template <class F>
-void for_each_dtype(F&& f) {
-    f.template operator()<float>();
-    f.template operator()<double>();
-    f.template operator()<std::int32_t>();
-    f.template operator()<std::int64_t>();
-}
-
-constexpr std::size_t test_sizes[] = {0, 1, 3, 17, 1003};
 
 // Binds e to random arrays of every dtype at every test size and checks that each output
 // element is exactly 1 or 0 as `truth(a, b)` (computed in ref_t<T>) says. One-argument
