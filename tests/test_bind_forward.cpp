@@ -121,3 +121,20 @@ TEST_CASE("a graph of 60 nodes fuses and runs", "[exec]") {
         REQUIRE(got[i] == Approx(y4).epsilon(1e-12));
     }
 }
+
+TEST_CASE("Variables with a compile-time shape: bind checks the array, JSON attr __shape__", "[sym][shape]") {
+    sf::sym::NameManager scope;
+    auto a = sf::sym::Variable<"A", 2, 3>();
+    auto b = sf::sym::Variable<"B">();
+    auto e = a * b + 1;
+    STATIC_REQUIRE(std::is_same_v<sf::sym::static_shape_t<decltype(e)>, sf::sym::static_shape<2, 3>>);
+    STATIC_REQUIRE(std::is_same_v<sf::sym::static_shape_t<decltype(b)>, sf::sym::dynamic_shape>);
+    CHECK(e.list_arguments() == std::vector<std::string>{"A", "B"});
+    auto ok = sf::nd::ones(sf::Shape{2, 3}), bad = sf::nd::ones(sf::Shape{3, 2});
+    CHECK(e.bind(sf::cpu(), "A"_arg = ok, "B"_arg = ok).forward()[0].to_vector<float>() == std::vector<float>(6, 2.f));
+    CHECK_THROWS_WITH(e.bind(sf::cpu(), "A"_arg = bad, "B"_arg = bad),
+                      Catch::Contains("argument 'A'") && Catch::Contains("(2, 3)") && Catch::Contains("(3, 2)"));
+    CHECK_THROWS_AS(e.infer_shape("A"_arg = sf::Shape{3, 2}, "B"_arg = sf::Shape{3, 2}), sf::error);
+    sf::sym::Symbol r = e;
+    CHECK(r.get_internals()[0].outputs()[0].node->attrs == std::map<std::string, std::string>{{"__shape__", "(2, 3)"}});
+}

@@ -40,10 +40,10 @@ struct evaluator_inputs<T, Root, sym::expr<Op, In...>, Off, std::index_sequence<
 } // namespace detail
 
 /// A variable: element i of its argument.
-template <class T, class Root, fixed_string N, std::size_t Off>
-struct evaluator<T, Root, sym::var<N>, Off> {
+template <class T, class Root, fixed_string N, class S, std::size_t Off>
+struct evaluator<T, Root, sym::var<N, S>, Off> {
     static constexpr std::size_t index = sym::index_of(sym::arguments_v<Root>, N.view());
-    explicit evaluator(const sym::var<N>&) {}
+    explicit evaluator(const sym::var<N, S>&) {}
 
     template <class V>
     V eval(const void* const* in, std::size_t i) const { return detail::load<V, T>(in, index, i); }

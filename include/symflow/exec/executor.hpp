@@ -38,7 +38,14 @@ public:
     template <std::size_t Off, class X>
     node_meta walk(const X& x) {
         if constexpr (is_variable_v<X>) {
-            return args_[index_of(arguments_v<E>, X::fixed_name.view())];
+            const node_meta& m = args_[index_of(arguments_v<E>, X::fixed_name.view())];
+            if constexpr (!std::is_same_v<typename X::shape_type, dynamic_shape>) {
+                const Shape declared = X::shape_type::shape();
+                if (m.shape_known && m.shape != declared)
+                    throw error("argument '" + std::string(X::fixed_name.view()) + "' is declared with shape " +
+                                declared.str() + " but is given shape " + m.shape.str());
+            }
+            return m;
         } else {
             constexpr std::size_t slot = Off + materialized_count_v<X> - 1;
             if constexpr (is_materialized_v<X>) {

@@ -48,8 +48,8 @@ struct concat_unique<L, name_list<B...>, Rest...> {
 // arguments, not the number of leaves of the (possibly much larger) expression tree.
 template <class E>
 struct variable_names;
-template <fixed_string N>
-struct variable_names<var<N>> { using type = name_list<N>; };
+template <fixed_string N, class S>
+struct variable_names<var<N, S>> { using type = name_list<N>; };
 template <class Op, class... In>
 struct variable_names<expr<Op, In...>> {
     using type = typename concat_unique<typename variable_names<In>::type...>::type;

@@ -11,6 +11,7 @@
 
 #include "../core/context.hpp"
 #include "../core/fixed_string.hpp"
+#include "../core/shape.hpp"
 #include "../ops/op.hpp"
 
 namespace symflow::sym {
@@ -66,27 +67,112 @@ private:
     const D& self() const { return static_cast<const D&>(*this); }
 };
 
-/// An input named at compile time; created by Variable<"A">().
-template <fixed_string Name>
-class var : public symbol_base<var<Name>> {
+/// A variable's shape when it is not known at compile time (the default).
+struct dynamic_shape {};
+
+/// A variable's shape fixed at compile time: `Variable<"A", 2, 3>()`.
+template <Shape::dim_t... Dims>
+struct static_shape {
+    static_assert(((Dims >= 0) && ...), "static_shape: dimensions must be non-negative");
+    /// The dimensions as a run-time Shape.
+    static Shape shape() { return Shape{Dims...}; }
+};
+
+/// An input named at compile time; created by Variable<"A">() or, with a shape known at
+/// compile time, Variable<"A", 2, 3>().
+template <fixed_string Name, class S = dynamic_shape>
+class var : public symbol_base<var<Name, S>> {
 public:
     static constexpr fixed_string fixed_name = Name;
+    using shape_type = S;
     /// The variable's name ("A").
     std::string name() const { return std::string(Name.view()); }
 };
 
-/// A compile-time-named input (MXNet's mx.sym.Variable("A")); variables are never auto-named.
-template <fixed_string Name>
-var<Name> Variable() {
+/// A compile-time-named input (MXNet's mx.sym.Variable("A")); variables are never
+/// auto-named. Dimensions after the name fix its shape at compile time (MXNet's
+/// `shape=` attribute): elementwise ops then check their operands' shapes when the
+/// expression is compiled, and bind checks the array bound to it.
+template <fixed_string Name, Shape::dim_t... Dims>
+auto Variable() {
     static_assert(Name.size() > 0, "Variable<\"\">: a variable needs a non-empty name");
-    return {};
+    if constexpr (sizeof...(Dims) == 0) return var<Name>{};
+    else return var<Name, static_shape<Dims...>>{};
 }
+
+template <ops::op_description Op, class... In>
+class expr;
+
+/// Instantiated (and failing) when an elementwise op gets operands whose shapes, known
+/// at compile time, differ; its template arguments name the op and both shapes.
+template <class Op, class LhsShape, class RhsShape>
+struct static_shape_mismatch {
+    static_assert(sizeof(Op) == 0,
+                  "the operands of an elementwise op have different compile-time shapes (see "
+                  "static_shape_mismatch<op, shape, shape>); use broadcast_* ops to broadcast");
+    using type = dynamic_shape;
+};
+
+namespace detail {
+template <class E>
+struct static_shape_of {
+    using type = dynamic_shape;
+};
+template <fixed_string N, class S>
+struct static_shape_of<var<N, S>> {
+    using type = S;
+};
+/// The compile-time shape two operands of an elementwise op agree on.
+template <class Op, class A, class B>
+struct combine_shapes {
+    using type = typename static_shape_mismatch<Op, A, B>::type;
+};
+template <class Op, class A>
+struct combine_shapes<Op, A, A> {
+    using type = A;
+};
+template <class Op, class A>
+struct combine_shapes<Op, A, dynamic_shape> {
+    using type = A;
+};
+template <class Op, class B>
+struct combine_shapes<Op, dynamic_shape, B> {
+    using type = B;
+};
+template <class Op>
+struct combine_shapes<Op, dynamic_shape, dynamic_shape> {
+    using type = dynamic_shape;
+};
+template <class Op, class Acc, class... Rest>
+struct fold_shapes {
+    using type = Acc;
+};
+template <class Op, class Acc, class First, class... Rest>
+struct fold_shapes<Op, Acc, First, Rest...> {
+    using type = typename fold_shapes<Op, typename combine_shapes<Op, Acc, First>::type, Rest...>::type;
+};
+/// Elementwise ops keep their operands' (equal) compile-time shape; other ops' shapes are
+/// found at bind.
+template <class Op, class... In>
+struct static_shape_of<expr<Op, In...>> {
+    using type = std::conditional_t<Op::kind == ops::op_kind::elementwise,
+                                    typename fold_shapes<Op, dynamic_shape, typename static_shape_of<In>::type...>::type,
+                                    dynamic_shape>;
+};
+} // namespace detail
+
+/// The shape of E known at compile time: static_shape<...> or dynamic_shape.
+template <class E>
+using static_shape_t = typename detail::static_shape_of<std::remove_cvref_t<E>>::type;
 
 /// An op applied to static symbols: the type `expr<Op, In...>` is this node of the graph;
 /// the value holds its name, its attributes and (by value) its inputs.
 template <ops::op_description Op, class... In>
 class expr : public symbol_base<expr<Op, In...>> {
     static_assert(sizeof...(In) == ops::arity_v<Op>, "wrong number of inputs for this op");
+    // Checks the operands' compile-time shapes as soon as the expression is written.
+    using static_shape_check = static_shape_t<expr>;
+    static_assert(!std::is_void_v<static_shape_check>);
 
 public:
     using op = Op;
@@ -118,8 +204,8 @@ std::ostream& operator<<(std::ostream& os, const S& s) {
 namespace detail {
 template <class T>
 struct is_var : std::false_type {};
-template <fixed_string N>
-struct is_var<var<N>> : std::true_type {};
+template <fixed_string N, class S>
+struct is_var<var<N, S>> : std::true_type {};
 } // namespace detail
 
 /// True for Variable<"...">() types.

@@ -26,6 +26,8 @@ std::shared_ptr<Node> to_node(const E& e, to_symbol_state& st) {
         if (it != st.vars.end()) return it->second;
         auto n = std::make_shared<Node>();
         n->name = std::string(name);
+        if constexpr (!std::is_same_v<typename E::shape_type, dynamic_shape>)
+            n->attrs["__shape__"] = E::shape_type::shape().str();  // as mx.sym.var(shape=...) stores it
         st.vars.emplace(n->name, n);
         return n;
     } else {
