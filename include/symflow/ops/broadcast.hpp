@@ -227,15 +227,6 @@ inline void require_same_dtype(const meta& lhs, const meta& rhs) {
                     std::string(dtype_name(rhs.dt)) + "; cast one of them first");
 }
 
-/// Python's str() of a tuple of integers: "(2, 0, 4)", "(5,)", "()".
-template <class Dims>
-std::string tuple_str(const Dims& dims) {
-    std::string r = "(";
-    std::size_t i = 0;
-    for (auto d : dims) r += (i++ ? ", " : "") + std::to_string(d);
-    return r + (i == 1 ? ",)" : ")");
-}
-
 } // namespace broadcast_detail
 
 /// numpy's broadcast of two shapes: aligned from the right, a missing leading dimension
@@ -407,8 +398,8 @@ struct broadcast_like_param {
     std::optional<std::vector<std::int64_t>> rhs_axes = std::nullopt;
     std::map<std::string, std::string> to_attrs() const {
         std::map<std::string, std::string> r;
-        if (lhs_axes) r["lhs_axes"] = broadcast_detail::tuple_str(*lhs_axes);
-        if (rhs_axes) r["rhs_axes"] = broadcast_detail::tuple_str(*rhs_axes);
+        if (lhs_axes) r["lhs_axes"] = python_tuple_str(*lhs_axes);
+        if (rhs_axes) r["rhs_axes"] = python_tuple_str(*rhs_axes);
         return r;
     }
 };

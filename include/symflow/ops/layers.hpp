@@ -489,11 +489,7 @@ struct dropout_param {
         std::map<std::string, std::string> r;
         if (p != 0.5) r["p"] = python_float_str(p);
         if (mode != "training") r["mode"] = mode;
-        if (!axes.empty()) {
-            std::string s = "(";
-            for (std::size_t i = 0; i < axes.size(); ++i) s += (i ? ", " : "") + std::to_string(axes[i]);
-            r["axes"] = s + (axes.size() == 1 ? ",)" : ")");
-        }
+        if (!axes.empty()) r["axes"] = python_tuple_str(axes);
         if (cudnn_off) r["cudnn_off"] = "True";
         return r;
     }

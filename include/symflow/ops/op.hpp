@@ -126,6 +126,20 @@ inline std::string python_float_str(double v) {
     return out + digits.substr(0, int_len) + "." + digits.substr(int_len);
 }
 
+/// Python's str() of a tuple: "(2, 3)", "(5,)", "()"; entries that are empty optionals
+/// print as None ("(2, None)"). Attributes such as axes and shapes are written this way.
+template <class Range>
+std::string python_tuple_str(const Range& values) {
+    std::string r = "(";
+    std::size_t n = 0;
+    for (const auto& v : values) {
+        r += n++ ? ", " : "";
+        if constexpr (requires { v.has_value(); }) r += v ? std::to_string(*v) : std::string("None");
+        else r += std::to_string(v);
+    }
+    return r + (n == 1 ? ",)" : ")");
+}
+
 /// The `scalar` attribute of the *_scalar ops, kept as the number and as the text
 /// MXNet's Python front end would store for it (str(2) = "2", str(2.0) = "2.0").
 struct scalar_param {

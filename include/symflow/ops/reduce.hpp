@@ -59,9 +59,7 @@ public:
     std::string str() const {
         if (form_ == form::none) return "None";
         if (form_ == form::single) return std::to_string(axes_[0]);
-        std::string r = "(";
-        for (std::size_t i = 0; i < axes_.size(); ++i) r += (i ? ", " : "") + std::to_string(axes_[i]);
-        return r + (axes_.size() == 1 ? ",)" : ")");
+        return python_tuple_str(axes_);
     }
     bool operator==(const axis_list&) const = default;
 

@@ -31,18 +31,6 @@ inline constexpr std::size_t max_ndim = 32;
 
 using ops::parallel_min_elements;  // one threading threshold for every kernel
 
-/// Python's str() of a tuple of ints: "(2, 3)", "(2,)", "()".
-inline std::string tuple_str(const std::vector<long long>& v) {
-    std::string r = "(";
-    for (std::size_t i = 0; i < v.size(); ++i) r += (i ? ", " : "") + std::to_string(v[i]);
-    return r + (v.size() == 1 ? ",)" : ")");
-}
-/// The same for a tuple whose entries may be None: "(2, None)".
-inline std::string tuple_str(const std::vector<std::optional<long long>>& v) {
-    std::string r = "(";
-    for (std::size_t i = 0; i < v.size(); ++i) r += (i ? ", " : "") + (v[i] ? std::to_string(*v[i]) : "None");
-    return r + (v.size() == 1 ? ",)" : ")");
-}
 /// Python's str() of an optional int: "3" or "None".
 inline std::string optional_str(const std::optional<long long>& v) { return v ? std::to_string(*v) : "None"; }
 
@@ -223,7 +211,7 @@ struct reshape_param {
     std::vector<long long> shape{};  ///< 0 copy, -1 infer, -2 copy rest, -3 merge two, -4 split one
     bool reverse = false;            ///< apply the codes right to left
     std::map<std::string, std::string> to_attrs() const {
-        std::map<std::string, std::string> r{{"shape", shape_detail::tuple_str(shape)}};
+        std::map<std::string, std::string> r{{"shape", python_tuple_str(shape)}};
         if (reverse) r["reverse"] = "True";
         return r;
     }
@@ -247,7 +235,7 @@ struct reshape_op {
             std::reverse(src.begin(), src.end());
             std::reverse(spec.begin(), spec.end());
         }
-        const std::string given = "shape=" + shape_detail::tuple_str(p.shape) + (p.reverse ? " with reverse=True" : "");
+        const std::string given = "shape=" + python_tuple_str(p.shape) + (p.reverse ? " with reverse=True" : "");
         auto need = [&](std::size_t s, std::size_t k, long long code) {
             if (s + k > src.size())
                 throw error(given + ": code " + std::to_string(code) + " needs " + std::to_string(k) +
@@ -316,7 +304,7 @@ struct reshape_op {
         }
         if (p.reverse) std::reverse(out.begin(), out.end());
         if (known != total)
-            throw error(given + ": the target shape " + shape_detail::tuple_str(out) + " has " + std::to_string(known) +
+            throw error(given + ": the target shape " + python_tuple_str(out) + " has " + std::to_string(known) +
                         " elements but the input " + in.str() + " has " + std::to_string(total));
         return Shape(std::vector<Shape::dim_t>(out.begin(), out.end()));
     }
@@ -337,7 +325,7 @@ struct transpose_param {
     std::vector<long long> axes{};  ///< output axis i is input axis axes[i]; may be negative
     std::map<std::string, std::string> to_attrs() const {
         if (axes.empty()) return {};
-        return {{"axes", shape_detail::tuple_str(axes)}};
+        return {{"axes", python_tuple_str(axes)}};
     }
 };
 
@@ -364,12 +352,12 @@ struct transpose_op {
         const std::size_t n = s.ndim();
         if (!p.axes.empty()) {
             if (p.axes.size() != n)
-                throw error("axes " + shape_detail::tuple_str(p.axes) + " has " + std::to_string(p.axes.size()) +
+                throw error("axes " + python_tuple_str(p.axes) + " has " + std::to_string(p.axes.size()) +
                             " entries for a " + std::to_string(n) + "-d input; it must list every axis once");
             std::array<bool, shape_detail::max_ndim> used{};
             for (long long a : p.axes) {
                 const std::size_t k = shape_detail::normalize_axis(a, n, "axes entry");
-                if (used[k]) throw error("axes " + shape_detail::tuple_str(p.axes) + " is not a permutation: axis " +
+                if (used[k]) throw error("axes " + python_tuple_str(p.axes) + " is not a permutation: axis " +
                                          std::to_string(k) + " appears twice");
                 used[k] = true;
             }
@@ -428,7 +416,7 @@ struct squeeze_param {
     std::map<std::string, std::string> to_attrs() const {
         if (!axis) return {};
         if (axis_is_int && axis->size() == 1) return {{"axis", std::to_string(axis->front())}};
-        return {{"axis", shape_detail::tuple_str(*axis)}};
+        return {{"axis", python_tuple_str(*axis)}};
     }
 };
 
@@ -500,9 +488,9 @@ struct slice_param {
     std::vector<std::optional<long long>> end{};    ///< required, as many entries as begin
     std::vector<std::optional<long long>> step{};   ///< empty, or as many entries as begin
     std::map<std::string, std::string> to_attrs() const {
-        std::map<std::string, std::string> r{{"begin", shape_detail::tuple_str(begin)},
-                                             {"end", shape_detail::tuple_str(end)}};
-        if (!step.empty()) r["step"] = shape_detail::tuple_str(step);
+        std::map<std::string, std::string> r{{"begin", python_tuple_str(begin)},
+                                             {"end", python_tuple_str(end)}};
+        if (!step.empty()) r["step"] = python_tuple_str(step);
         return r;
     }
     /// The range taken along axis i of an axis of length len.
@@ -525,18 +513,18 @@ struct slice_op {
 
     static meta infer(const slice_param& p, const std::array<meta, 1>& in) {
         if (p.begin.size() != p.end.size())
-            throw error("begin " + shape_detail::tuple_str(p.begin) + " and end " + shape_detail::tuple_str(p.end) +
+            throw error("begin " + python_tuple_str(p.begin) + " and end " + python_tuple_str(p.end) +
                         " must have the same number of entries");
         if (!p.step.empty() && p.step.size() != p.begin.size())
-            throw error("step " + shape_detail::tuple_str(p.step) + " must be empty or have as many entries as begin " +
-                        shape_detail::tuple_str(p.begin));
+            throw error("step " + python_tuple_str(p.step) + " must be empty or have as many entries as begin " +
+                        python_tuple_str(p.begin));
         for (const auto& st : p.step)
-            if (st && *st == 0) throw error("step " + shape_detail::tuple_str(p.step) + " has a 0 entry");
+            if (st && *st == 0) throw error("step " + python_tuple_str(p.step) + " has a 0 entry");
         if (!in[0].shape_known) return {Shape{}, in[0].dt, false};
         const Shape& s = in[0].shape;
         shape_detail::check_max_ndim(s, "slice");
         if (p.begin.size() > s.ndim())
-            throw error("begin " + shape_detail::tuple_str(p.begin) + " has " + std::to_string(p.begin.size()) +
+            throw error("begin " + python_tuple_str(p.begin) + " has " + std::to_string(p.begin.size()) +
                         " entries but the input " + s.str() + " has " + std::to_string(s.ndim()) + " axes");
         std::vector<Shape::dim_t> out(s.ndim());
         for (std::size_t i = 0; i < s.ndim(); ++i) out[i] = static_cast<Shape::dim_t>(p.range(i, s[i]).count);
@@ -627,7 +615,7 @@ struct slice_axis_op {
 /// tile's attribute: repetitions per axis (required), aligned with the input's last axes.
 struct tile_param {
     std::vector<long long> reps{};
-    std::map<std::string, std::string> to_attrs() const { return {{"reps", shape_detail::tuple_str(reps)}}; }
+    std::map<std::string, std::string> to_attrs() const { return {{"reps", python_tuple_str(reps)}}; }
 };
 
 /// tile(data, reps): the input repeated reps[i] times along each axis, numpy.tile's rule
@@ -642,13 +630,13 @@ struct tile_op {
 
     static meta infer(const tile_param& p, const std::array<meta, 1>& in) {
         for (long long r : p.reps)
-            if (r < 0) throw error("reps " + shape_detail::tuple_str(p.reps) + " has a negative entry");
+            if (r < 0) throw error("reps " + python_tuple_str(p.reps) + " has a negative entry");
         if (!in[0].shape_known) return {Shape{}, in[0].dt, false};
         const Shape& s = in[0].shape;
         const std::size_t n = std::max(s.ndim(), p.reps.size());
         if (n > shape_detail::max_ndim)
             throw error("tile handles at most " + std::to_string(shape_detail::max_ndim) + " dimensions, reps " +
-                        shape_detail::tuple_str(p.reps) + " with the input " + s.str() + " make " + std::to_string(n));
+                        python_tuple_str(p.reps) + " with the input " + s.str() + " make " + std::to_string(n));
         std::vector<Shape::dim_t> out(n);
         std::optional<long long> total = 1;
         for (std::size_t k = 0; k < n; ++k) {
@@ -656,7 +644,7 @@ struct tile_op {
             auto m = shape_detail::checked_mul(d, r);
             if (m && total) total = shape_detail::checked_mul(*total, *m);
             if (!m || !total)
-                throw error("tiling the input " + s.str() + " by reps " + shape_detail::tuple_str(p.reps) +
+                throw error("tiling the input " + s.str() + " by reps " + python_tuple_str(p.reps) +
                             " gives more elements than fit in memory");
             out[k] = *m;
         }
