@@ -73,6 +73,26 @@ public:
     /// A printable view whose operator<< prints what numpy prints for these values.
     numpy_view asnumpy() const;
 
+    /// Capacity of the underlying storage in bytes (0 for an empty handle).
+    std::size_t storage_bytes() const { return store_ ? store_->bytes() : 0; }
+
+    /// A handle on the same storage seen as `shape` elements of `dt`: lets an executor's
+    /// memory planner hand one buffer to several nodes in turn. Throws symflow::error if
+    /// the storage is too small.
+    NDArray view_as(Shape shape, symflow::dtype dt) const {
+        require("view_as");
+        const std::size_t need = shape.num_elements() * dtype_size(dt);
+        if (need > store_->bytes())
+            throw error("NDArray::view_as(): " + shape.str() + " " + std::string(dtype_name(dt)) + " needs " +
+                        std::to_string(need) + " bytes but the storage has " + std::to_string(store_->bytes()));
+        NDArray r;
+        r.store_ = store_;
+        r.shape_ = std::move(shape);
+        r.dtype_ = dt;
+        r.ctx_ = ctx_;
+        return r;
+    }
+
 private:
     void require(const char* what) const {
         if (!store_) throw error(std::string("NDArray::") + what + "(): the array is empty (default-constructed)");

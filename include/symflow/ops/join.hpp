@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstring>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -47,8 +48,9 @@ constexpr std::array<std::string_view, N> arg_names() {
 }
 
 /// Checks the num_args attribute against the node's inputs and that all dtypes agree.
-template <std::size_t N>
-void check_inputs(int num_args, const std::array<meta, N>& in) {
+inline void check_inputs(int num_args, std::span<const meta> in) {
+    const std::size_t N = in.size();
+    if (N == 0) throw error("the node has no inputs; it needs at least one");
     if (num_args != static_cast<int>(N))
         throw error("num_args is " + std::to_string(num_args) + " but the node has " + std::to_string(N) + " inputs");
     for (std::size_t j = 1; j < N; ++j)
@@ -66,8 +68,9 @@ inline std::size_t dims_product(const Shape& s, std::size_t b, std::size_t e) {
 
 /// out row o (of `outer` rows) is input 0's row o, then input 1's row o, ...; row_elems(j)
 /// gives the length of input j's rows. Rows are split across threads when large.
-template <std::size_t N, class RowElems>
-void interleave_rows(const std::array<nd::NDArray, N>& in, nd::NDArray& out, std::size_t outer, RowElems row_elems) {
+template <class RowElems>
+void interleave_rows(std::span<const nd::NDArray> in, nd::NDArray& out, std::size_t outer, RowElems row_elems) {
+    const std::size_t N = in.size();
     const std::size_t es = dtype_size(out.dtype());
     const std::size_t out_row = outer ? out.size() / outer : 0;
     if (out_row == 0) return;
@@ -98,6 +101,12 @@ struct concat_param {
         if (dim != 1) r["dim"] = std::to_string(dim);
         return r;
     }
+    /// dim (default 1) and num_args (required, at least 1).
+    static concat_param from_attrs(const attr_reader& r) {
+        (void)r.require("num_args");
+        return {static_cast<int>(r.integer("dim", 1, attr_detail::int_lo, attr_detail::int_hi)),
+                static_cast<int>(r.integer("num_args", 0, 1, attr_detail::int_hi))};
+    }
 };
 
 /// Concat(arg0, ..., argN-1, dim=1): the inputs joined along an existing axis (op Concat,
@@ -111,7 +120,7 @@ struct concat_op {
     static constexpr op_kind kind = op_kind::materialized;
     using params = concat_param;
 
-    static meta infer(const concat_param& p, const std::array<meta, N>& in) {
+    static meta infer(const concat_param& p, std::span<const meta> in) {
         join_detail::check_inputs(p.num_args, in);
         for (const auto& m : in)
             if (!m.shape_known) return {Shape{}, in[0].dt, false};
@@ -119,7 +128,7 @@ struct concat_op {
         if (s0.ndim() == 0) throw error("Concat needs inputs of at least one dimension, arg0 is 0-d");
         const std::size_t d = shape_detail::normalize_axis(p.dim, s0.ndim(), "dim");
         std::vector<Shape::dim_t> out(s0.begin(), s0.end());
-        for (std::size_t j = 1; j < N; ++j) {
+        for (std::size_t j = 1; j < in.size(); ++j) {
             const Shape& s = in[j].shape;
             bool ok = s.ndim() == s0.ndim();
             for (std::size_t i = 0; ok && i < s.ndim(); ++i) ok = i == d || s[i] == s0[i];
@@ -130,7 +139,7 @@ struct concat_op {
         }
         return {Shape(std::move(out)), in[0].dt, true};
     }
-    static void compute(const concat_param& p, const std::array<nd::NDArray, N>& in, nd::NDArray& out) {
+    static void compute(const concat_param& p, std::span<const nd::NDArray> in, nd::NDArray& out) {
         const Shape& s = out.shape();
         const std::size_t d = shape_detail::normalize_axis(p.dim, s.ndim(), "dim");
         const std::size_t after = join_detail::dims_product(s, d + 1, s.ndim());
@@ -148,6 +157,12 @@ struct stack_param {
         if (axis != 0) r["axis"] = std::to_string(axis);
         return r;
     }
+    /// axis (default 0) and num_args (required, at least 1).
+    static stack_param from_attrs(const attr_reader& r) {
+        (void)r.require("num_args");
+        return {static_cast<int>(r.integer("axis", 0, attr_detail::int_lo, attr_detail::int_hi)),
+                static_cast<int>(r.integer("num_args", 0, 1, attr_detail::int_hi))};
+    }
 };
 
 /// stack(arg0, ..., argN-1, axis=0): inputs of one shape joined along a new axis of size N
@@ -161,21 +176,21 @@ struct stack_op {
     static constexpr op_kind kind = op_kind::materialized;
     using params = stack_param;
 
-    static meta infer(const stack_param& p, const std::array<meta, N>& in) {
+    static meta infer(const stack_param& p, std::span<const meta> in) {
         join_detail::check_inputs(p.num_args, in);
         for (const auto& m : in)
             if (!m.shape_known) return {Shape{}, in[0].dt, false};
         const Shape& s0 = in[0].shape;
-        for (std::size_t j = 1; j < N; ++j)
+        for (std::size_t j = 1; j < in.size(); ++j)
             if (in[j].shape != s0)
                 throw error("arg" + std::to_string(j) + " has shape " + in[j].shape.str() + " but arg0 has " +
                             s0.str() + "; stack needs inputs of one shape");
         const std::size_t a = shape_detail::normalize_axis(p.axis, s0.ndim() + 1);
         std::vector<Shape::dim_t> out(s0.begin(), s0.end());
-        out.insert(out.begin() + static_cast<std::ptrdiff_t>(a), static_cast<Shape::dim_t>(N));
+        out.insert(out.begin() + static_cast<std::ptrdiff_t>(a), static_cast<Shape::dim_t>(in.size()));
         return {Shape(std::move(out)), in[0].dt, true};
     }
-    static void compute(const stack_param& p, const std::array<nd::NDArray, N>& in, nd::NDArray& out) {
+    static void compute(const stack_param& p, std::span<const nd::NDArray> in, nd::NDArray& out) {
         const Shape& s = in[0].shape();
         const std::size_t a = shape_detail::normalize_axis(p.axis, s.ndim() + 1);
         const std::size_t inner = join_detail::dims_product(s, a, s.ndim());

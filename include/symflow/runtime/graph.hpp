@@ -1,10 +1,13 @@
 #pragma once
 // The graph as data: nodes and entries shaped like MXNet's (NNVM's) JSON.
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "op_info.hpp"
@@ -24,11 +27,43 @@ struct NodeEntry {
 struct Node {
     const op_info* op = nullptr;
     std::string name;
-    std::map<std::string, std::string> attrs;  ///< string attributes, sorted as MXNet writes them
+    attr_map attrs;  ///< string attributes, sorted as MXNet writes them
     std::vector<NodeEntry> inputs;
+    std::uint32_t outputs = 1;  ///< outputs including hidden ones (what JSON's node_row_ptr counts)
+    /// Auto-naming state while the node is held only by temporaries: the hint and the number
+    /// it took (see sym/compose.hpp); counter < 0 once the name is settled.
+    std::string_view hint;
+    std::int64_t counter = -1;
+
+    Node() = default;
+    Node(const Node&) = delete;
+    Node& operator=(const Node&) = delete;
+    /// Releases long input chains iteratively: a 100,000-node chain must not overflow the stack.
+    ~Node() {
+        std::vector<std::shared_ptr<Node>> pending;
+        auto take = [&](Node& n) {
+            for (auto& e : n.inputs)
+                if (e.node && e.node.use_count() == 1) pending.push_back(std::move(e.node));
+            n.inputs.clear();
+        };
+        take(*this);
+        while (!pending.empty()) {
+            auto n = std::move(pending.back());
+            pending.pop_back();
+            take(*n);
+        }
+    }
 
     bool is_variable() const { return op == nullptr; }
-    std::uint32_t num_outputs() const { return 1; }
+    std::uint32_t num_outputs() const { return outputs; }
+    /// Outputs a user sees: list_outputs and get_internals show only these.
+    std::uint32_t num_visible_outputs() const {
+        if (!op) return 1;
+        if (!op->known) return outputs;  // an op symflow has not heard of: show every output the file has
+        return std::min(outputs, op->num_visible_outputs(attrs));
+    }
+    /// "null" for a variable, else the op's canonical name.
+    std::string_view op_name() const { return op ? std::string_view(op->name) : std::string_view("null"); }
 };
 
 /// Visits every node reachable from `heads` once, inputs before the node that uses
@@ -56,12 +91,25 @@ void dfs_visit(const std::vector<NodeEntry>& heads, F&& visit) {
 }
 
 /// The name MXNet lists for output `index` of `n`: a variable's own name,
-/// `<name>_output`, or `<name>_output<i>` for ops with several outputs.
+/// `<name>_output`, `<name>_output<i>` for ops with several outputs, or the op's own
+/// output names (`bn_mean`, `drop_mask`).
 inline std::string output_name(const Node& n, std::uint32_t index) {
     if (n.is_variable()) return n.name;
-    std::string r = n.name.empty() ? "output" : n.name + "_output";
-    if (n.num_outputs() > 1) r += std::to_string(index);
-    return r;
+    std::string suffix = n.op->output_suffix(index, n.num_visible_outputs());
+    return n.name.empty() ? suffix : n.name + "_" + suffix;
+}
+
+/// A node of op `op` named `name` with attributes and inputs; its output count comes
+/// from the op and its attributes.
+inline std::shared_ptr<Node> make_node(const op_info* op, std::string name, attr_map attrs,
+                                       std::vector<NodeEntry> inputs) {
+    auto n = std::make_shared<Node>();
+    n->op = op;
+    n->name = std::move(name);
+    n->attrs = std::move(attrs);
+    n->inputs = std::move(inputs);
+    if (op) n->outputs = op->num_outputs(n->attrs);
+    return n;
 }
 
 } // namespace symflow::sym

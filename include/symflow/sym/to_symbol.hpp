@@ -33,12 +33,10 @@ std::shared_ptr<Node> to_node(const E& e, to_symbol_state& st) {
     } else {
         auto it = st.ops.find(e.info().uid);
         if (it != st.ops.end()) return it->second;
-        auto n = std::make_shared<Node>();
-        n->op = &op_info_of<typename E::op>();
-        n->name = e.name();
-        n->attrs = e.params().to_attrs();
-        std::apply([&](const auto&... in) { (n->inputs.push_back(NodeEntry{to_node(in, st), 0, 0}), ...); },
+        std::vector<NodeEntry> inputs;
+        std::apply([&](const auto&... in) { (inputs.push_back(NodeEntry{to_node(in, st), 0, 0}), ...); },
                    e.inputs());
+        auto n = make_node(&op_info_of<typename E::op>(), e.name(), e.params().to_attrs(), std::move(inputs));
         st.ops.emplace(e.info().uid, n);
         return n;
     }

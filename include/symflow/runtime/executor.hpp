@@ -1,0 +1,415 @@
+#pragma once
+// The runtime interpreter: a graph held as data, planned once at bind, run by forward().
+//
+// Planning (bind): topological order; common-subexpression elimination (same op, same
+// attributes, same inputs); fusion trees of elementwise nodes, each node of a tree used
+// once inside it, so that a tree runs over cache-sized tiles with its intermediates in a
+// few tile buffers (a 50-node chain needs two, not 49 arrays); buffers for materialized
+// nodes and tree roots reused once their last reader has run, as MXNet's memory planner
+// does. forward() walks the steps; tiles are split across OpenMP threads when the work
+// pays for the fork. Nothing is allocated in forward().
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "../nd/creation.hpp"
+#include "infer.hpp"
+
+namespace symflow::sym {
+
+namespace rt {
+
+/// Where an input of a tile op comes from.
+struct tile_ref {
+    bool scratch = false;      ///< a tile buffer of this tree (else a whole array)
+    std::size_t index = 0;     ///< scratch slot or array-pointer index
+};
+/// One elementwise node of a fusion tree.
+struct tile_op {
+    tile_kernel kernel;
+    std::array<tile_ref, 4> in{};
+    std::size_t arity = 0;
+    bool root = false;         ///< writes the tree's output array
+    std::size_t slot = 0;      ///< scratch slot written when not the root
+};
+/// A fusion tree: its ops in post-order over `n` elements of one dtype.
+struct fused_step {
+    std::vector<tile_op> ops;
+    std::vector<nd::NDArray> arrays;  ///< whole-array inputs, indexed by tile_ref::index
+    std::vector<const void*> ptrs;    ///< their data pointers, taken at bind
+    nd::NDArray out;
+    std::size_t n = 0, elem = 0, slots = 0;
+};
+/// A materialized node.
+struct materialized_step {
+    const op_runtime* runtime = nullptr;
+    parsed_params params;
+    std::vector<nd::NDArray> in;
+    nd::NDArray out;
+};
+/// A head that is a variable: copied into its output array.
+struct copy_step {
+    nd::NDArray from, to;
+};
+
+/// Elements per tile: 8 KiB per buffer, so a tree's live buffers stay in L1/L2.
+inline constexpr std::size_t tile_bytes = 8192;
+
+} // namespace rt
+
+/// Runs a runtime Symbol bound to arrays (MXNet's Executor).
+class RuntimeExecutor {
+public:
+    /// Runs the graph; returns the outputs, which are the same arrays at every call.
+    const std::vector<nd::NDArray>& forward() {
+        for (const auto& s : steps_) std::visit([&](const auto& st) { run(st); }, s);
+        return outputs_;
+    }
+    /// The output arrays (valid, and overwritten by each forward()).
+    const std::vector<nd::NDArray>& outputs() const { return outputs_; }
+    /// Bound arguments by name.
+    const std::map<std::string, nd::NDArray>& arg_dict() const { return args_; }
+    /// Bound auxiliary states by name.
+    const std::map<std::string, nd::NDArray>& aux_dict() const { return aux_; }
+    /// Outputs by list_outputs() name.
+    std::map<std::string, nd::NDArray> output_dict() const {
+        std::map<std::string, nd::NDArray> r;
+        auto names = symbol_.list_outputs();
+        for (std::size_t i = 0; i < names.size(); ++i) r.emplace(names[i], outputs_[i]);
+        return r;
+    }
+    /// Number of steps forward() runs (fusion trees, materialized nodes, copies).
+    std::size_t num_steps() const { return steps_.size(); }
+    /// Bytes of intermediate storage the plan holds: tile buffers plus pooled arrays.
+    std::size_t intermediate_bytes() const { return scratch_bytes_ + pool_bytes_; }
+    /// The symbol this executor runs.
+    const Symbol& symbol() const { return symbol_; }
+
+    /// Plans `s` over the given arrays (use Symbol::bind).
+    template <class = void>
+    static RuntimeExecutor create(const Symbol& s, Context ctx, const std::map<std::string, nd::NDArray>& arrays);
+
+private:
+    using step = std::variant<rt::fused_step, rt::materialized_step, rt::copy_step>;
+
+    void run(const rt::copy_step& s) {
+        std::memcpy(s.to.raw(), s.from.raw(), s.from.size() * dtype_size(s.from.dtype()));
+    }
+    void run(const rt::materialized_step& s) {
+        nd::NDArray out = s.out;  // a handle copy: no allocation
+        s.runtime->compute(s.params.get(), s.in, out);
+    }
+    void run(const rt::fused_step& s) {
+        const std::size_t tile = std::max<std::size_t>(rt::tile_bytes / s.elem, 64);
+        const std::size_t tiles = (s.n + tile - 1) / tile;
+#ifdef _OPENMP
+        if (s.n >= ops::parallel_min_elements && threads_ > 1 && tiles > 1) {
+#pragma omp parallel num_threads(threads_)
+            {
+                const auto t = static_cast<std::size_t>(omp_get_thread_num());
+                const auto nt = static_cast<std::size_t>(omp_get_num_threads());
+                const std::size_t per = (tiles + nt - 1) / nt;
+                run_tiles(s, scratch_for(t), t * per, std::min(tiles, (t + 1) * per), tile);
+            }
+            return;
+        }
+#endif
+        run_tiles(s, scratch_for(0), 0, tiles, tile);
+    }
+    char* scratch_for(std::size_t thread) const {
+        return static_cast<char*>(scratch_.raw()) + thread * scratch_per_thread_;
+    }
+    static void run_tiles(const rt::fused_step& s, char* scratch, std::size_t t0, std::size_t t1, std::size_t tile) {
+        const std::size_t slot_bytes = tile * s.elem;
+        char* out = static_cast<char*>(s.out.raw());
+        for (std::size_t t = t0; t < t1; ++t) {
+            const std::size_t begin = t * tile, m = std::min(tile, s.n - begin);
+            for (const auto& op : s.ops) {
+                const void* in[4];
+                for (std::size_t k = 0; k < op.arity; ++k)
+                    in[k] = op.in[k].scratch ? static_cast<const void*>(scratch + op.in[k].index * slot_bytes)
+                                             : static_cast<const char*>(s.ptrs[op.in[k].index]) + begin * s.elem;
+                void* o = op.root ? static_cast<void*>(out + begin * s.elem) : scratch + op.slot * slot_bytes;
+                op.kernel.run(op.kernel.prepared.get(), in, o, m);
+            }
+        }
+    }
+
+    Symbol symbol_;
+    std::vector<step> steps_;
+    std::vector<nd::NDArray> outputs_;
+    std::map<std::string, nd::NDArray> args_, aux_;
+    nd::NDArray scratch_;
+    std::size_t scratch_per_thread_ = 0, scratch_bytes_ = 0, pool_bytes_ = 0;
+    int threads_ = 1;
+};
+
+template <class>
+RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std::map<std::string, nd::NDArray>& arrays) {
+    if (ctx.type != Context::device::cpu)
+        throw error("bind: cannot bind to " + ctx.str() + ": no GPU support in this build");
+    if (s.size() == 0) throw error("bind: the symbol has no outputs");
+    // Names: every input given, nothing else.
+    rt::check_names(s, arrays, "bind");
+    const auto args = s.list_arguments(), aux = s.list_auxiliary_states();
+    for (const auto* list : {&args, &aux})
+        for (const auto& name : *list)
+            if (!arrays.count(name)) {
+                auto join = [](const std::vector<std::string>& v) {
+                    std::string r;
+                    for (const auto& a : v) r += (r.empty() ? "" : ", ") + a;
+                    return "[" + r + "]";
+                };
+                throw error("bind: " + std::string(list == &args ? "argument '" : "auxiliary state '") + name +
+                            "' is missing; the symbol's arguments are " + join(args) +
+                            (aux.empty() ? "" : " and its auxiliary states " + join(aux)));
+            }
+    std::map<std::string, ops::meta> given;
+    for (const auto& [name, a] : arrays) {
+        if (a.is_none()) throw error("bind: the array for argument '" + name + "' is empty (default-constructed)");
+        if (a.context().type != Context::device::cpu)
+            throw error("bind: argument '" + name + "' is on " + a.context().str() + ": no GPU support in this build");
+        given[name] = ops::meta{a.shape(), a.dtype(), true};
+    }
+    rt::graph_info g = rt::analyze(s, given, rt::infer_goal::bind);
+    const std::size_t N = g.nodes.size();
+
+    RuntimeExecutor ex;
+    ex.symbol_ = s;
+    for (const auto& a : args) ex.args_.emplace(a, arrays.at(a));
+    for (const auto& a : aux) ex.aux_.emplace(a, arrays.at(a));
+#ifdef _OPENMP
+    ex.threads_ = std::max(1, omp_get_max_threads());
+#endif
+
+    // Common subexpressions: a node equal to an earlier one (op, attributes, inputs) is it.
+    std::vector<std::size_t> canon(N);
+    {
+        std::map<std::tuple<const op_info*, attr_map, std::vector<std::pair<std::size_t, std::uint32_t>>>, std::size_t> seen;
+        std::map<std::string, std::size_t> vars;
+        for (std::size_t i = 0; i < N; ++i) {
+            const Node& n = *g.nodes[i];
+            canon[i] = i;
+            if (n.is_variable()) {
+                canon[i] = vars.emplace(n.name, i).first->second;  // one array per name
+                continue;
+            }
+            std::vector<std::pair<std::size_t, std::uint32_t>> ins;
+            for (const auto& e : n.inputs) ins.emplace_back(canon[g.id.at(e.node.get())], e.index);
+            canon[i] = seen.emplace(std::make_tuple(n.op, n.attrs, std::move(ins)), i).first->second;
+        }
+    }
+    auto input_of = [&](std::size_t i, std::size_t k) { return canon[g.id.at(g.nodes[i]->inputs[k].node.get())]; };
+    auto is_elementwise = [&](std::size_t i) {
+        return !g.nodes[i]->is_variable() && g.runtime[i]->kind == ops::op_kind::elementwise;
+    };
+
+    // Uses of each canonical node, heads, and the consumer of single-use nodes.
+    std::vector<std::size_t> uses(N, 0), consumer(N, N);
+    std::vector<bool> head(N, false), live(N, false);
+    for (const auto& o : s.outputs()) {
+        auto h = canon[g.id.at(o.node.get())];
+        head[h] = true;
+        live[h] = true;
+    }
+    for (std::size_t i = N; i-- > 0;) {
+        if (canon[i] != i || !live[i] || g.nodes[i]->is_variable()) continue;
+        for (std::size_t k = 0; k < g.nodes[i]->inputs.size(); ++k) {
+            auto j = input_of(i, k);
+            ++uses[j];
+            consumer[j] = i;
+            live[j] = true;
+        }
+    }
+    // A node is tile-local when its only reader is an elementwise node and it is no head.
+    std::vector<bool> local(N, false);
+    for (std::size_t i = 0; i < N; ++i)
+        local[i] = live[i] && canon[i] == i && is_elementwise(i) && !head[i] && uses[i] == 1 && consumer[i] < N &&
+                   is_elementwise(consumer[i]);
+
+    // Arrays: variables are bound; heads get output arrays; other results come from a pool.
+    std::vector<nd::NDArray> value(N);
+    for (std::size_t i = 0; i < N; ++i)
+        if (canon[i] == i && g.nodes[i]->is_variable()) value[i] = arrays.at(g.nodes[i]->name);
+    ex.outputs_.resize(s.size());
+    std::map<std::size_t, std::size_t> out_index;  // canonical head -> first output slot
+    for (std::size_t o = 0; o < s.size(); ++o) {
+        auto h = canon[g.id.at(s.outputs()[o].node.get())];
+        if (auto it = out_index.find(h); it != out_index.end()) {
+            ex.outputs_[o] = ex.outputs_[it->second];
+            continue;
+        }
+        out_index.emplace(h, o);
+        const auto& m = g.meta[h];
+        ex.outputs_[o] = nd::zeros(m.shape, m.dt);
+        if (g.nodes[h]->is_variable()) ex.steps_.push_back(rt::copy_step{value[h], ex.outputs_[o]});
+    }
+
+    // Steps in topological order: each materialized node and each tree root is one step.
+    std::vector<std::size_t> step_roots;
+    for (std::size_t i = 0; i < N; ++i)
+        if (live[i] && canon[i] == i && !g.nodes[i]->is_variable() && !local[i]) step_roots.push_back(i);
+    std::vector<std::size_t> step_of(N, 0), last_read(N, 0);
+    std::vector<std::vector<std::size_t>> leaves_of(step_roots.size());
+    for (std::size_t si = 0; si < step_roots.size(); ++si) {
+        // the tree under this root: descend through tile-local nodes
+        std::vector<std::size_t> stack{step_roots[si]};
+        while (!stack.empty()) {
+            auto i = stack.back();
+            stack.pop_back();
+            step_of[i] = si;
+            const bool tree = is_elementwise(i);
+            for (std::size_t k = 0; k < g.nodes[i]->inputs.size(); ++k) {
+                auto j = input_of(i, k);
+                if (tree && local[j]) stack.push_back(j);
+                else leaves_of[si].push_back(j);
+            }
+        }
+        for (auto j : leaves_of[si]) last_read[j] = std::max(last_read[j], si);
+    }
+
+    // A pool of reusable buffers: a result's storage returns to it after its last reader.
+    struct pooled {
+        nd::NDArray store;
+        bool busy;
+    };
+    std::vector<pooled> pool;
+    auto acquire = [&](const ops::meta& m) {
+        const std::size_t bytes = std::max<std::size_t>(m.shape.num_elements() * dtype_size(m.dt), 8);
+        pooled* best = nullptr;
+        for (auto& p : pool)
+            if (!p.busy && p.store.storage_bytes() >= bytes && (!best || p.store.storage_bytes() < best->store.storage_bytes()))
+                best = &p;
+        if (!best) {
+            pool.push_back({nd::NDArray(Shape{static_cast<Shape::dim_t>((bytes + 7) / 8)}, dtype::float64), false});
+            ex.pool_bytes_ += pool.back().store.storage_bytes();
+            best = &pool.back();
+        }
+        best->busy = true;
+        return best->store.view_as(m.shape, m.dt);
+    };
+    auto release = [&](const nd::NDArray& a) {
+        for (auto& p : pool)
+            if (p.store.same_storage(a)) p.busy = false;
+    };
+
+    std::size_t max_slots = 0, max_elem = 1;
+    for (std::size_t si = 0; si < step_roots.size(); ++si) {
+        const std::size_t r = step_roots[si];
+        const auto& m = g.meta[r];
+        if (head[r]) value[r] = ex.outputs_[out_index.at(r)];
+        else value[r] = acquire(m);
+        if (is_elementwise(r)) {
+            rt::fused_step st;
+            st.n = m.shape.num_elements();
+            st.elem = dtype_size(m.dt);
+            st.out = value[r];
+            // post-order over the tree; slots are taken when a node is written and freed
+            // when its reader has run, so a chain uses two
+            std::vector<std::size_t> free_slots;
+            std::map<std::size_t, std::size_t> slot_of, array_of;
+            auto take_slot = [&]() {
+                if (!free_slots.empty()) {
+                    auto sl = free_slots.back();
+                    free_slots.pop_back();
+                    return sl;
+                }
+                return st.slots++;
+            };
+            struct frame {
+                std::size_t node, next;
+            };
+            std::vector<frame> stack{{r, 0}};
+            while (!stack.empty()) {
+                auto& f = stack.back();
+                const Node& n = *g.nodes[f.node];
+                if (f.next < n.inputs.size()) {
+                    auto j = input_of(f.node, f.next++);
+                    if (local[j]) stack.push_back({j, 0});
+                    continue;
+                }
+                rt::tile_op op;
+                op.arity = n.inputs.size();
+                for (std::size_t k = 0; k < op.arity; ++k) {
+                    auto j = input_of(f.node, k);
+                    if (local[j]) {
+                        op.in[k] = {true, slot_of.at(j)};
+                    } else {
+                        auto [it, fresh] = array_of.emplace(j, st.arrays.size());
+                        if (fresh) {
+                            st.arrays.push_back(value[j]);
+                            st.ptrs.push_back(value[j].raw());
+                        }
+                        op.in[k] = {false, it->second};
+                    }
+                }
+                for (std::size_t k = 0; k < op.arity; ++k)
+                    if (op.in[k].scratch) free_slots.push_back(op.in[k].index);
+                op.kernel = g.runtime[f.node]->elementwise(g.params[f.node].get(), g.meta[f.node].dt);
+                if (!op.kernel.run)
+                    throw error(rt::node_label(n) + ": no kernel for dtype " + std::string(dtype_name(g.meta[f.node].dt)));
+                if (f.node == r) op.root = true;
+                else {
+                    op.slot = take_slot();
+                    slot_of[f.node] = op.slot;
+                }
+                st.ops.push_back(std::move(op));
+                stack.pop_back();
+            }
+            max_slots = std::max(max_slots, st.slots);
+            max_elem = std::max(max_elem, st.elem);
+            ex.steps_.push_back(std::move(st));
+        } else {
+            rt::materialized_step st;
+            st.runtime = g.runtime[r];
+            st.params = g.params[r];
+            for (std::size_t k = 0; k < g.nodes[r]->inputs.size(); ++k) st.in.push_back(value[input_of(r, k)]);
+            st.out = value[r];
+            ex.steps_.push_back(std::move(st));
+        }
+        // inputs whose last reader this was go back to the pool
+        for (auto j : leaves_of[si])
+            if (last_read[j] == si && !head[j] && !g.nodes[j]->is_variable()) release(value[j]);
+    }
+    // variable heads copy after everything else has run (the copies were queued first)
+    std::stable_partition(ex.steps_.begin(), ex.steps_.end(),
+                          [](const step& st) { return !std::holds_alternative<rt::copy_step>(st); });
+
+    const std::size_t tile = std::max<std::size_t>(rt::tile_bytes / max_elem, 64);
+    ex.scratch_per_thread_ = max_slots * tile * max_elem + 64;
+    const std::size_t total = ex.scratch_per_thread_ * static_cast<std::size_t>(ex.threads_);
+    ex.scratch_bytes_ = max_slots ? total : 0;
+    ex.scratch_ = nd::NDArray(Shape{static_cast<Shape::dim_t>(std::max<std::size_t>(total / 8, 1))}, dtype::float64);
+    return ex;
+}
+
+template <class D>
+RuntimeExecutor Symbol::bind(Context ctx, const std::map<std::string, nd::NDArray>& args) const {
+    return RuntimeExecutor::create<D>(*this, ctx, args);
+}
+
+template <class D>
+RuntimeExecutor Symbol::simple_bind(Context ctx, const std::map<std::string, Shape>& shapes,
+                                    const std::map<std::string, dtype>& types) const {
+    if (ctx.type != Context::device::cpu)
+        throw error("simple_bind: cannot bind to " + ctx.str() + ": no GPU support in this build");
+    auto inferred = infer_shapes_impl<D>(*this, shapes, false);
+    auto tys = infer_type<D>(types);
+    std::map<std::string, nd::NDArray> arrays;
+    const auto args = list_arguments(), aux = list_auxiliary_states();
+    for (std::size_t i = 0; i < args.size(); ++i) arrays.emplace(args[i], nd::zeros(inferred.arg[i], tys.arg[i]));
+    for (std::size_t i = 0; i < aux.size(); ++i) arrays.emplace(aux[i], nd::zeros(inferred.aux[i], tys.aux[i]));
+    return RuntimeExecutor::create<D>(*this, ctx, arrays);
+}
+
+} // namespace symflow::sym

@@ -1,0 +1,320 @@
+#pragma once
+// Shape and dtype inference over a runtime graph: the pass behind Symbol::infer_shape,
+// infer_type, simple_bind and bind. Each op's own rule (from its op description) runs
+// forward; elementwise ops, FullyConnected and SoftmaxOutput also fill in the shapes of
+// arguments the user did not give, as MXNet's bidirectional inference does for them.
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "../core/error.hpp"
+#include "kernels.hpp"
+#include "symbol.hpp"
+
+namespace symflow::sym {
+
+/// Shapes of the arguments, outputs and auxiliary states, in list_arguments(),
+/// list_outputs() and list_auxiliary_states() order (MXNet's infer_shape triple).
+struct inferred_shapes {
+    std::vector<Shape> arg, out, aux;
+};
+/// Dtypes in the same three lists (MXNet's infer_type triple).
+struct inferred_types {
+    std::vector<dtype> arg, out, aux;
+};
+
+namespace rt {
+
+/// A graph in topological order with what inference learnt about every node.
+struct graph_info {
+    std::vector<std::shared_ptr<Node>> nodes;                ///< post-order, as tojson writes them
+    std::unordered_map<const Node*, std::size_t> id;         ///< node -> position in `nodes`
+    std::vector<ops::meta> meta;                             ///< output 0 of each node
+    std::vector<parsed_params> params;                       ///< parsed attributes of op nodes
+    std::vector<const op_runtime*> runtime;                  ///< kernels of op nodes
+    std::vector<std::size_t> input_id(const Node& n) const {  ///< ids of n's inputs
+        std::vector<std::size_t> r;
+        for (const auto& e : n.inputs) r.push_back(id.at(e.node.get()));
+        return r;
+    }
+};
+
+/// "op elemwise_add, node '_plus0'": how errors name a node.
+inline std::string node_label(const Node& n) {
+    return n.is_variable() ? "argument '" + n.name + "'" : "op " + std::string(n.op_name()) + ", node '" + n.name + "'";
+}
+
+inline std::string meta_text(const ops::meta& m) {
+    return (m.shape_known ? m.shape.str() + " " : std::string("(unknown shape) ")) + std::string(dtype_name(m.dt));
+}
+
+namespace detail {
+
+/// The shape a Variable's __shape__ attribute fixes, if complete (0 means unknown in MXNet).
+inline std::optional<Shape> declared_shape(const Node& n) {
+    auto it = n.attrs.find("__shape__");
+    if (it == n.attrs.end()) return std::nullopt;
+    auto t = ops::parse_tuple(it->second);
+    if (!t) return std::nullopt;
+    std::vector<Shape::dim_t> d;
+    for (auto v : *t) {
+        if (v <= 0) return std::nullopt;
+        d.push_back(static_cast<Shape::dim_t>(v));
+    }
+    return Shape(std::move(d));
+}
+/// The dtype a Variable's __dtype__ attribute (MXNet's type code) fixes, if one symflow has.
+inline std::optional<dtype> declared_dtype(const Node& n) {
+    auto it = n.attrs.find("__dtype__");
+    if (it == n.attrs.end()) return std::nullopt;
+    auto v = ops::parse_int(it->second);
+    if (!v) return std::nullopt;
+    for (dtype d : {dtype::float32, dtype::float64, dtype::int32, dtype::int64})
+        if (static_cast<long long>(d) == *v) return d;
+    return std::nullopt;
+}
+
+} // namespace detail
+
+/// What analyze() is for: binding needs every op computable and every shape known.
+enum class infer_goal { bind, shapes, types };
+
+/// Runs inference over `s`. `given` holds the shapes/dtypes the caller knows, by variable
+/// name; `shapes_given` says whether their shapes count (infer_type passes none).
+template <class = void>
+graph_info analyze(const Symbol& s, const std::map<std::string, ops::meta>& given, infer_goal goal) {
+    graph_info g;
+    dfs_visit(s.outputs(), [&](const std::shared_ptr<Node>& n) {
+        g.id.emplace(n.get(), g.nodes.size());
+        g.nodes.push_back(n);
+    });
+    const std::size_t N = g.nodes.size();
+    g.meta.assign(N, ops::meta{Shape{}, dtype::float32, false});
+    g.params.assign(N, nullptr);
+    g.runtime.assign(N, nullptr);
+
+    // Variables: what the caller gave, else what their attributes declare.
+    for (std::size_t i = 0; i < N; ++i) {
+        const Node& n = *g.nodes[i];
+        if (!n.is_variable()) continue;
+        if (auto it = given.find(n.name); it != given.end()) g.meta[i] = it->second;
+        else {
+            if (auto sh = detail::declared_shape(n); sh && goal != infer_goal::types) g.meta[i] = {*sh, dtype::float32, true};
+            if (auto dt = detail::declared_dtype(n)) g.meta[i].dt = *dt;
+        }
+    }
+    // Ops: kernels and parsed params.
+    for (std::size_t i = 0; i < N; ++i) {
+        const Node& n = *g.nodes[i];
+        if (n.is_variable()) continue;
+        const op_runtime* r = find_runtime(n.op->name);
+        if (!r) {
+            throw error(node_label(n) + ": " +
+                        (n.op->known ? "symflow lists this op but has no kernel for it, so the graph cannot be " +
+                                           std::string(goal == infer_goal::bind ? "bound" : "inferred")
+                                     : "unknown op '" + n.op->name + "': symflow does not know it") +
+                        " (the graph can still be listed, printed and saved)");
+        }
+        g.runtime[i] = r;
+        g.params[i] = r->parse(ops::attr_reader(n.attrs, n.op->name, n.name));
+        if (r->arity != 0 && n.inputs.size() != r->arity)
+            throw error(node_label(n) + ": takes " + std::to_string(r->arity) + " inputs, the node has " +
+                        std::to_string(n.inputs.size()));
+        for (std::size_t k = 0; k < n.inputs.size(); ++k) {
+            const auto& e = n.inputs[k];
+            const std::uint32_t limit = e.node->is_variable() ? 1 : 1;  // symflow computes output 0 of each op
+            if (e.index >= limit)
+                throw error(node_label(n) + ": input " + std::to_string(k) + " reads output " +
+                            std::to_string(e.index) + " of '" + e.node->name +
+                            "', which symflow does not compute (only the first output of an op is computed)");
+        }
+    }
+
+    auto input_desc = [&](const Node& n, std::size_t k) {
+        auto names = n.op->input_names(n.attrs);
+        std::string in = k < names.size() ? names[k] : "input " + std::to_string(k);
+        return in + " " + node_label(*n.inputs[k].node);
+    };
+    auto forward = [&](bool final_pass) {
+        for (std::size_t i = 0; i < N; ++i) {
+            const Node& n = *g.nodes[i];
+            if (n.is_variable()) continue;
+            const op_runtime& r = *g.runtime[i];
+            std::vector<ops::meta> in;
+            for (const auto& e : n.inputs) in.push_back(g.meta[g.id.at(e.node.get())]);
+            for (std::size_t k = 0; k < in.size(); ++k)
+                if (!r.dtypes.contains(in[k].dt))
+                    throw error(node_label(n) + ": dtype " + std::string(dtype_name(in[k].dt)) + " of " +
+                                input_desc(n, k) + " is not supported; " + n.op->name + " takes " + r.dtypes.str());
+            if (r.kind == ops::op_kind::elementwise) {
+                ops::meta out = in.empty() ? ops::meta{} : in[0];
+                for (std::size_t k = 1; k < in.size(); ++k) {
+                    if (in[k].dt != in[0].dt)
+                        throw error(node_label(n) + ": input dtypes differ: " + input_desc(n, 0) + " is " +
+                                    std::string(dtype_name(in[0].dt)) + " but " + input_desc(n, k) + " is " +
+                                    std::string(dtype_name(in[k].dt)));
+                    if (in[k].shape_known && (!out.shape_known || in[k].shape != out.shape)) {
+                        if (out.shape_known)
+                            throw error(node_label(n) + ": input shapes differ: " + input_desc(n, 0) + " has shape " +
+                                        in[0].shape.str() + " but " + input_desc(n, k) + " has shape " +
+                                        in[k].shape.str() + "; " + n.op->name +
+                                        " needs equal shapes (MXNet's symbol operators do not broadcast)");
+                        out.shape = in[k].shape;
+                        out.shape_known = true;
+                    }
+                }
+                if (!g.meta[i].shape_known || out.shape_known) g.meta[i] = out;
+                else g.meta[i].dt = out.dt;
+            } else {
+                bool all_known = std::all_of(in.begin(), in.end(), [](const ops::meta& m) { return m.shape_known; });
+                if (!all_known && !final_pass && goal != infer_goal::types) continue;
+                try {
+                    g.meta[i] = r.infer(g.params[i].get(), in);
+                } catch (const error& err) {
+                    std::string ins;
+                    for (std::size_t k = 0; k < in.size(); ++k)
+                        ins += (k ? ", " : "") + input_desc(n, k) + " " + meta_text(in[k]);
+                    throw error(node_label(n) + " (" + ins + "): " + err.what());
+                }
+            }
+        }
+    };
+    // Fills unknown shapes of inputs from what an op implies about them; true if any changed.
+    auto backward = [&]() {
+        bool changed = false;
+        auto set = [&](const NodeEntry& e, const Shape& sh) {
+            auto& m = g.meta[g.id.at(e.node.get())];
+            if (m.shape_known) return;
+            m.shape = sh;
+            m.shape_known = true;
+            changed = true;
+        };
+        for (std::size_t i = N; i-- > 0;) {
+            const Node& n = *g.nodes[i];
+            if (n.is_variable()) continue;
+            const op_runtime& r = *g.runtime[i];
+            if (r.kind == ops::op_kind::elementwise) {
+                std::optional<Shape> known;
+                if (g.meta[i].shape_known) known = g.meta[i].shape;
+                for (const auto& e : n.inputs)
+                    if (!known && g.meta[g.id.at(e.node.get())].shape_known) known = g.meta[g.id.at(e.node.get())].shape;
+                if (known)
+                    for (const auto& e : n.inputs) set(e, *known);
+            } else if (n.op->name == "FullyConnected" && !n.inputs.empty()) {
+                const auto& data = g.meta[g.id.at(n.inputs[0].node.get())];
+                const auto& p = *static_cast<const ops::fully_connected_param*>(g.params[i].get());
+                if (!data.shape_known || data.shape.ndim() == 0 || p.num_hidden < 1) continue;
+                std::size_t k = 1;
+                if (p.flatten)
+                    for (std::size_t d = 1; d < data.shape.ndim(); ++d) k *= static_cast<std::size_t>(data.shape[d]);
+                else k = static_cast<std::size_t>(data.shape[data.shape.ndim() - 1]);
+                if (n.inputs.size() > 1) set(n.inputs[1], Shape{p.num_hidden, static_cast<Shape::dim_t>(k)});
+                if (n.inputs.size() > 2) set(n.inputs[2], Shape{p.num_hidden});
+            } else if (n.op->name == "SoftmaxOutput" && n.inputs.size() == 2) {
+                const auto& data = g.meta[g.id.at(n.inputs[0].node.get())];
+                if (!data.shape_known || data.shape.ndim() == 0) continue;
+                std::vector<Shape::dim_t> d(data.shape.begin(), data.shape.end() - 1);
+                set(n.inputs[1], Shape(std::move(d)));
+            }
+        }
+        return changed;
+    };
+
+    if (goal == infer_goal::types) {
+        forward(true);
+        return g;
+    }
+    for (int pass = 0; pass < 8; ++pass) {
+        forward(false);
+        if (!backward()) break;
+    }
+    forward(true);
+    return g;
+}
+
+/// The given shapes as metas (float32 unless `types` says otherwise).
+inline std::map<std::string, ops::meta> given_metas(const std::map<std::string, Shape>& shapes,
+                                                    const std::map<std::string, dtype>& types) {
+    std::map<std::string, ops::meta> r;
+    for (const auto& [k, v] : shapes) r[k] = ops::meta{v, dtype::float32, true};
+    for (const auto& [k, v] : types) {
+        auto it = r.find(k);
+        if (it == r.end()) r[k] = ops::meta{Shape{}, v, false};
+        else it->second.dt = v;
+    }
+    return r;
+}
+
+/// Throws symflow::error naming any name in `given` that is not an input of `s`.
+template <class Map>
+void check_names(const Symbol& s, const Map& given, const char* what) {
+    auto inputs = s.list_inputs();
+    for (const auto& [k, v] : given) {
+        (void)v;
+        if (std::find(inputs.begin(), inputs.end(), k) == inputs.end()) {
+            std::string all;
+            for (const auto& n : inputs) all += (all.empty() ? "" : ", ") + n;
+            throw error(std::string(what) + ": '" + k + "' is not an argument or auxiliary state of the symbol; it has [" +
+                        all + "]");
+        }
+    }
+}
+
+/// The meta of variable `name` in `g` (its first node of that name).
+inline const ops::meta& var_meta(const graph_info& g, const std::string& name) {
+    for (std::size_t i = 0; i < g.nodes.size(); ++i)
+        if (g.nodes[i]->is_variable() && g.nodes[i]->name == name) return g.meta[i];
+    throw error("no variable named '" + name + "'");
+}
+
+} // namespace rt
+
+/// infer_shape and infer_shape_partial (a template so kernels compile only where used).
+template <class>
+inferred_shapes infer_shapes_impl(const Symbol& s, const std::map<std::string, Shape>& shapes, bool partial) {
+    rt::check_names(s, shapes, "infer_shape");
+    auto g = rt::analyze(s, rt::given_metas(shapes, {}), rt::infer_goal::shapes);
+    inferred_shapes r;
+    std::vector<std::string> missing;
+    auto take = [&](const ops::meta& m, const std::string& name, std::vector<Shape>& out) {
+        if (!m.shape_known) missing.push_back(name);
+        out.push_back(m.shape_known ? m.shape : Shape{});
+    };
+    for (const auto& a : s.list_arguments()) take(rt::var_meta(g, a), a, r.arg);
+    for (const auto& o : s.outputs()) {
+        const auto& m = g.meta[g.id.at(o.node.get())];
+        r.out.push_back(m.shape_known ? m.shape : Shape{});
+    }
+    for (const auto& a : s.list_auxiliary_states()) take(rt::var_meta(g, a), a, r.aux);
+    if (!partial && !missing.empty()) {
+        std::string list;
+        for (const auto& m : missing) list += "\n\t" + m;
+        throw error("infer_shape: cannot decide the shapes of these arguments; provide them:" + list);
+    }
+    return r;
+}
+
+template <class D>
+inferred_shapes Symbol::infer_shape(const std::map<std::string, Shape>& shapes) const {
+    return infer_shapes_impl<D>(*this, shapes, false);
+}
+template <class D>
+inferred_shapes Symbol::infer_shape_partial(const std::map<std::string, Shape>& shapes) const {
+    return infer_shapes_impl<D>(*this, shapes, true);
+}
+template <class D>
+inferred_types Symbol::infer_type(const std::map<std::string, dtype>& types) const {
+    rt::check_names(*this, types, "infer_type");
+    auto g = rt::analyze(*this, rt::given_metas({}, types), rt::infer_goal::types);
+    inferred_types r;
+    for (const auto& a : list_arguments()) r.arg.push_back(rt::var_meta(g, a).dt);
+    for (const auto& o : outputs_) r.out.push_back(g.meta[g.id.at(o.node.get())].dt);
+    for (const auto& a : list_auxiliary_states()) r.aux.push_back(rt::var_meta(g, a).dt);
+    return r;
+}
+
+} // namespace symflow::sym

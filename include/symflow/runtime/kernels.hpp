@@ -1,0 +1,185 @@
+#pragma once
+// The run-time face of the op descriptions: for each op symflow computes, its params
+// parsed from string attributes, its shape/dtype rule and its kernels behind function
+// pointers, so that a graph held as data runs the same code as a static expression.
+//
+// The table is a function template: its ~120 ops x 4 dtypes of kernels are compiled only
+// in translation units that bind or infer runtime graphs, never in those that only build,
+// print or save them.
+#include <array>
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include <xsimd/xsimd.hpp>
+
+#include "../nd/ndarray.hpp"
+#include "../ops/attrs.hpp"
+#include "../ops/registry.hpp"
+
+namespace symflow::sym::rt {
+
+/// An op's attributes parsed into its params struct, type-erased.
+using parsed_params = std::shared_ptr<const void>;
+
+/// One elementwise op for one dtype: out[i] = f(in0[i], in1[i], ...) for i < n.
+struct tile_kernel {
+    void (*run)(const void* prepared, const void* const* in, void* out, std::size_t n) = nullptr;
+    std::shared_ptr<const void> prepared;  ///< the params converted to the element type
+};
+
+/// What the interpreter calls for one op.
+struct op_runtime {
+    ops::op_kind kind;
+    std::size_t arity;  ///< 0: any number (Concat, stack)
+    ops::dtype_set dtypes;
+    /// Params from attributes; throws symflow::error naming op, node and key.
+    parsed_params (*parse)(const ops::attr_reader&);
+    /// Shape and dtype rule of a materialized op (elementwise ops share the equal-shape rule).
+    ops::meta (*infer)(const void* params, std::span<const ops::meta> in);
+    /// The elementwise kernel for dtype `dt` (dt is in dtypes).
+    tile_kernel (*elementwise)(const void* params, dtype dt);
+    /// The materialized kernel: writes every element of `out`.
+    void (*compute)(const void* params, std::span<const nd::NDArray> in, nd::NDArray& out);
+};
+
+namespace detail {
+
+template <class V, class T>
+V load_at(const void* p, std::size_t i) {
+    const T* t = static_cast<const T*>(p) + i;
+    if constexpr (ops::is_batch_v<V>) return V::load_unaligned(t);
+    else return *t;
+}
+
+template <class Op, class T>
+using prepared_t = decltype(std::declval<const typename Op::params&>().template prepare<T>());
+
+template <class Op, class V, class T, std::size_t... K>
+V apply_at(const void* prepared, const void* const* in, std::size_t i, std::index_sequence<K...>) {
+    if constexpr (std::is_same_v<typename Op::params, ops::no_params>)
+        return Op::template apply<V>(load_at<V, T>(in[K], i)...);
+    else
+        return Op::template apply<V>(*static_cast<const prepared_t<Op, T>*>(prepared), load_at<V, T>(in[K], i)...);
+}
+
+/// The elementwise loop of Op on T: batches, then a scalar tail.
+template <class Op, class T>
+void run_elementwise(const void* prepared, const void* const* in, void* out_v, std::size_t n) {
+    using B = xsimd::batch<T>;
+    constexpr std::size_t W = B::size;
+    constexpr auto seq = std::make_index_sequence<ops::arity_v<Op>>{};
+    T* out = static_cast<T*>(out_v);
+    std::size_t i = 0;
+    for (; i + W <= n; i += W) apply_at<Op, B, T>(prepared, in, i, seq).store_unaligned(out + i);
+    for (; i < n; ++i) out[i] = apply_at<Op, T, T>(prepared, in, i, seq);
+}
+
+template <class Op>
+parsed_params parse_op(const ops::attr_reader& r) {
+    return std::make_shared<const typename Op::params>(Op::params::from_attrs(r));
+}
+
+template <class Op>
+tile_kernel elementwise_op(const void* params, dtype dt) {
+    tile_kernel k;
+    visit_dtype(dt, [&](auto t) {
+        using T = decltype(t);
+        if constexpr (ops::op_dtypes<Op>().template contains<T>()) {
+            const auto& p = *static_cast<const typename Op::params*>(params);
+            k.prepared = std::make_shared<const prepared_t<Op, T>>(p.template prepare<T>());
+            k.run = &run_elementwise<Op, T>;
+        }
+    });
+    return k;
+}
+
+template <class Op>
+ops::meta infer_op(const void* params, std::span<const ops::meta> in) {
+    constexpr std::size_t N = ops::arity_v<Op>;
+    std::array<ops::meta, N> a;
+    for (std::size_t i = 0; i < N; ++i) a[i] = in[i];
+    return Op::infer(*static_cast<const typename Op::params*>(params), a);
+}
+
+template <class Op>
+void compute_op(const void* params, std::span<const nd::NDArray> in, nd::NDArray& out) {
+    constexpr std::size_t N = ops::arity_v<Op>;
+    std::array<nd::NDArray, N> a;
+    for (std::size_t i = 0; i < N; ++i) a[i] = in[i];
+    Op::compute(*static_cast<const typename Op::params*>(params), a, out);
+}
+
+/// The runtime entry of a fixed-arity op description.
+template <class Op>
+op_runtime make_runtime() {
+    op_runtime r{Op::kind, ops::arity_v<Op>, ops::op_dtypes<Op>(), &parse_op<Op>, nullptr, nullptr, nullptr};
+    if constexpr (Op::kind == ops::op_kind::elementwise) r.elementwise = &elementwise_op<Op>;
+    else {
+        r.infer = &infer_op<Op>;
+        r.compute = &compute_op<Op>;
+    }
+    return r;
+}
+
+/// FullyConnected: the with-bias or no_bias description, chosen by the parsed no_bias.
+inline op_runtime fully_connected_runtime() {
+    using P = ops::fully_connected_param;
+    op_runtime r = make_runtime<ops::fully_connected_op<3>>();
+    r.arity = 0;  // two or three inputs
+    r.infer = [](const void* params, std::span<const ops::meta> in) {
+        const auto& p = *static_cast<const P*>(params);
+        if (in.size() != (p.no_bias ? 2u : 3u))
+            throw error("FullyConnected with no_bias=" + std::string(p.no_bias ? "True" : "False") + " takes " +
+                        (p.no_bias ? "2" : "3") + " inputs, got " + std::to_string(in.size()));
+        return p.no_bias ? infer_op<ops::fully_connected_op<2>>(params, in)
+                         : infer_op<ops::fully_connected_op<3>>(params, in);
+    };
+    r.compute = [](const void* params, std::span<const nd::NDArray> in, nd::NDArray& out) {
+        if (static_cast<const P*>(params)->no_bias) compute_op<ops::fully_connected_op<2>>(params, in, out);
+        else compute_op<ops::fully_connected_op<3>>(params, in, out);
+    };
+    return r;
+}
+
+/// Concat and stack: any number of inputs; their rules and kernels take spans.
+template <class Op>
+op_runtime join_runtime() {
+    op_runtime r = make_runtime<Op>();
+    r.arity = 0;
+    r.infer = [](const void* params, std::span<const ops::meta> in) {
+        return Op::infer(*static_cast<const typename Op::params*>(params), in);
+    };
+    r.compute = [](const void* params, std::span<const nd::NDArray> in, nd::NDArray& out) {
+        Op::compute(*static_cast<const typename Op::params*>(params), in, out);
+    };
+    return r;
+}
+
+} // namespace detail
+
+/// The runtime entry of the op with canonical name `name`, or nullptr if symflow has no
+/// kernel for it.
+template <class = void>
+const op_runtime* find_runtime(std::string_view name) {
+    static const std::map<std::string, op_runtime, std::less<>> table = [] {
+        std::map<std::string, op_runtime, std::less<>> t;
+        ops::for_each_op([&]<class Op>() {
+            if (t.count(Op::name)) return;
+            t.emplace(std::string(Op::name), detail::make_runtime<Op>());
+        });
+        t.insert_or_assign("FullyConnected", detail::fully_connected_runtime());
+        t.insert_or_assign("Concat", detail::join_runtime<ops::concat_op<1>>());
+        t.insert_or_assign("stack", detail::join_runtime<ops::stack_op<1>>());
+        return t;
+    }();
+    auto it = table.find(name);
+    return it == table.end() ? nullptr : &it->second;
+}
+
+} // namespace symflow::sym::rt
