@@ -9,6 +9,7 @@
 #include "core/fixed_string.hpp"
 #include "core/shape.hpp"
 #include "nd/creation.hpp"
+#include "nd/io.hpp"
 #include "nd/ndarray.hpp"
 #include "nd/numpy_format.hpp"
 #include "nd/random.hpp"

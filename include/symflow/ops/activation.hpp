@@ -97,6 +97,11 @@ struct activation_param {
     std::string act_type;  ///< "relu", "sigmoid", "tanh", "softrelu" or "softsign"
 
     std::map<std::string, std::string> to_attrs() const { return {{"act_type", act_type}}; }
+    /// act_type (required): relu, sigmoid, tanh, softrelu or softsign.
+    static activation_param from_attrs(const attr_reader& r) {
+        (void)r.require("act_type");
+        return {r.one_of("act_type", {}, {"relu", "sigmoid", "tanh", "softrelu", "softsign"})};
+    }
     /// The function to apply, checked again here for params not made by sym::Activation.
     template <class T>
     activation_type prepare() const { return parse_activation_type(act_type); }
@@ -140,6 +145,10 @@ struct leaky_relu_param {
     std::map<std::string, std::string> to_attrs() const {
         return {{"act_type", act_type}, {"slope", python_float_str(slope)}};
     }
+    /// act_type (default leaky; elu too) and slope (default 0.25); lower_bound and upper_bound (rrelu's) are ignored.
+    static leaky_relu_param from_attrs(const attr_reader& r) {
+        return {r.one_of("act_type", "leaky", {"leaky", "elu"}), r.real("slope", 0.25)};
+    }
     /// What the kernel needs: the variant and the slope in the element type.
     template <class T>
     struct prepared {
@@ -170,6 +179,11 @@ struct clip_param {
     scalar_param a_min{0.0}, a_max{0.0};
 
     std::map<std::string, std::string> to_attrs() const { return {{"a_max", a_max.text}, {"a_min", a_min.text}}; }
+    /// a_min and a_max (both required), each keeping its text as given.
+    static clip_param from_attrs(const attr_reader& r) {
+        return {scalar_param::from_text(r, "a_min", r.require("a_min")),
+                scalar_param::from_text(r, "a_max", r.require("a_max"))};
+    }
     /// The bounds in the element type. Integers get the bounds truncated toward zero,
     /// which clamps exactly as MXNet's float comparisons do; a NaN bound clamps nothing.
     template <class T>

@@ -355,6 +355,8 @@ struct broadcast_lesser_equal_op : broadcast_binary<lesser_equal> {
 struct broadcast_to_param {
     Shape shape;  ///< MXNet's default is () (no target), which fits only a 0-d input
     std::map<std::string, std::string> to_attrs() const { return {{"shape", shape.str()}}; }
+    /// shape (default ()): non-negative sizes, 0 keeping the input's.
+    static broadcast_to_param from_attrs(const attr_reader& r) { return {r.shape("shape", Shape{})}; }
 };
 
 /// broadcast_to(data, shape): data repeated along its size-1 axes up to `shape`. As in
@@ -401,6 +403,15 @@ struct broadcast_like_param {
         if (lhs_axes) r["lhs_axes"] = python_tuple_str(*lhs_axes);
         if (rhs_axes) r["rhs_axes"] = python_tuple_str(*rhs_axes);
         return r;
+    }
+    /// lhs_axes and rhs_axes: tuples, or None (the default).
+    static broadcast_like_param from_attrs(const attr_reader& r) {
+        auto axes = [&](std::string_view key) -> std::optional<std::vector<std::int64_t>> {
+            auto t = r.maybe_tuple(key);
+            if (!t) return std::nullopt;
+            return std::vector<std::int64_t>(t->begin(), t->end());
+        };
+        return {axes("lhs_axes"), axes("rhs_axes")};
     }
 };
 

@@ -23,6 +23,10 @@ struct dot_param {
         if (transpose_b) r["transpose_b"] = "True";
         return r;
     }
+    /// transpose_a and transpose_b (default False); forward_stype (a storage type) is ignored.
+    static dot_param from_attrs(const attr_reader& r) {
+        return {r.boolean("transpose_a", false), r.boolean("transpose_b", false)};
+    }
 };
 
 /// dot(lhs, rhs): contracts the last axis of lhs with the first axis of rhs. 1-d x 1-d

@@ -151,6 +151,12 @@ struct fully_connected_param {
         if (!flatten) r["flatten"] = "False";
         return r;
     }
+    /// num_hidden (required, at least 1), no_bias (default False) and flatten (default True).
+    static fully_connected_param from_attrs(const attr_reader& r) {
+        (void)r.require("num_hidden");
+        return {r.integer("num_hidden", 0, 1, attr_detail::int_hi), r.boolean("no_bias", false),
+                r.boolean("flatten", true)};
+    }
 };
 
 /// data . weight^T (+ bias) (op FullyConnected, hint fullyconnected). N = 3 is the form
@@ -316,6 +322,17 @@ struct softmax_param {
         if (temperature) r["temperature"] = python_float_str(*temperature);
         return r;
     }
+    /// axis (default -1) and temperature (default None); dtype and use_length only at their defaults (None, False).
+    static softmax_param from_attrs(const attr_reader& r) {
+        if (auto d = r.str("dtype", "None"); attr_detail::trim(d) != "None")
+            throw r.bad("dtype", d, "None: softmax with an output dtype other than its input's is not supported");
+        if (auto u = r.str("use_length", "False"); attr_detail::trim(u) != "None" && r.boolean("use_length", false))
+            throw r.bad("use_length", u, "False: softmax with a length input is not supported");
+        softmax_param p;
+        p.axis = static_cast<int>(r.integer("axis", -1, attr_detail::int_lo, attr_detail::int_hi));
+        if (attr_detail::trim(r.str("temperature", "None")) != "None") p.temperature = r.real("temperature", 1.0);
+        return p;
+    }
 };
 
 namespace detail {
@@ -407,6 +424,19 @@ struct softmax_output_param {
         if (smooth_alpha != 0.0) r["smooth_alpha"] = python_float_str(smooth_alpha);
         return r;
     }
+    /// Every SoftmaxOutput attribute, each with MXNet's default when absent.
+    static softmax_output_param from_attrs(const attr_reader& r) {
+        softmax_output_param p;
+        p.grad_scale = r.real("grad_scale", 1.0);
+        p.ignore_label = r.real("ignore_label", -1.0);
+        p.multi_output = r.boolean("multi_output", false);
+        p.use_ignore = r.boolean("use_ignore", false);
+        p.preserve_shape = r.boolean("preserve_shape", false);
+        p.normalization = r.one_of("normalization", "null", {"null", "batch", "valid"});
+        p.out_grad = r.boolean("out_grad", false);
+        p.smooth_alpha = r.real("smooth_alpha", 0.0);
+        return p;
+    }
 };
 
 /// The softmax half of the softmax cross-entropy loss (op SoftmaxOutput, alias Softmax,
@@ -492,6 +522,17 @@ struct dropout_param {
         if (!axes.empty()) r["axes"] = python_tuple_str(axes);
         if (cudnn_off) r["cudnn_off"] = "True";
         return r;
+    }
+    /// p (default 0.5, in [0, 1]), mode (default training), axes (default ()), cudnn_off (default False, None too).
+    static dropout_param from_attrs(const attr_reader& r) {
+        dropout_param d;
+        d.p = r.real("p", 0.5);
+        if (!(d.p >= 0 && d.p <= 1)) throw r.bad("p", r.str("p"), "a probability in [0, 1]");
+        d.mode = r.one_of("mode", "training", {"training", "always"});
+        for (long long a : r.tuple("axes", {}, attr_detail::int_lo, attr_detail::int_hi))
+            d.axes.push_back(static_cast<int>(a));
+        d.cudnn_off = attr_detail::trim(r.str("cudnn_off", "None")) != "None" && r.boolean("cudnn_off", false);
+        return d;
     }
 
     /// What is wrong with these attributes, or "" if nothing is.

@@ -7,7 +7,7 @@
 //   hint      the auto-name hint of its operator form ("_plus" -> "_plus0")
 //   inputs    the input names, in order ("lhs", "rhs"; "data")
 //   params    its attributes (no_params, scalar_param, ...), with to_attrs() giving
-//             MXNet's string form
+//             MXNet's string form and static from_attrs(attr_reader) reading it back
 //   kind      how the executor runs it (op_kind::elementwise fuses into one loop)
 //   dtypes    (optional) the dtypes it accepts, default all four
 // and, by kind:
@@ -30,9 +30,11 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 #include "../core/dtype.hpp"
 #include "../core/shape.hpp"
+#include "attrs.hpp"
 #include "simd.hpp"
 
 namespace symflow::ops {
@@ -92,6 +94,8 @@ constexpr dtype_set op_dtypes() {
 /// Attributes of an op that has none.
 struct no_params {
     std::map<std::string, std::string> to_attrs() const { return {}; }
+    /// Nothing to read: every attribute present is ignored.
+    static no_params from_attrs(const attr_reader&) { return {}; }
     template <class T>
     no_params prepare() const { return {}; }
 };
@@ -160,6 +164,20 @@ struct scalar_param {
         } else text = python_float_str(value);
     }
     std::map<std::string, std::string> to_attrs() const { return {{"scalar", text}}; }
+    /// `scalar` (default 1.0), its text kept exactly as given so that to_attrs() round-trips.
+    static scalar_param from_attrs(const attr_reader& r) {
+        return r.has("scalar") ? from_text(r, "scalar", r.str("scalar")) : scalar_param{};
+    }
+    /// The number in `text`, the value of attribute `key`, keeping the text as given; a
+    /// symflow::error naming op, node, key and text when it is not a number.
+    static scalar_param from_text(const attr_reader& r, std::string_view key, std::string text) {
+        auto v = parse_float(text);
+        if (!v) throw r.bad(key, text, "a number");
+        scalar_param p;
+        p.value = *v;
+        p.text = std::move(text);
+        return p;
+    }
     /// The scalar converted once to the element type the kernel runs in.
     template <class T>
     T prepare() const { return saturating_cast<T>(value); }

@@ -62,6 +62,17 @@ public:
         return python_tuple_str(axes_);
     }
     bool operator==(const axis_list&) const = default;
+    /// Attribute `key` read back: absent or "None" is None, a bare integer ("1") one
+    /// axis, a tuple ("(1,)", "(0, 2)", "()", "[0, 2]") a tuple.
+    static axis_list from_attr(const attr_reader& r, std::string_view key) {
+        if (!r.has(key) || attr_detail::trim(r.str(key)) == "None") return {};
+        if (parse_int(r.str(key)))
+            return axis_list(static_cast<int>(r.integer(key, 0, attr_detail::int_lo, attr_detail::int_hi)));
+        std::vector<int> axes;
+        for (long long a : r.tuple(key, {}, attr_detail::int_lo, attr_detail::int_hi))
+            axes.push_back(static_cast<int>(a));
+        return axis_list(std::move(axes));
+    }
 
 private:
     enum class form { none, single, tuple };
@@ -82,6 +93,10 @@ struct reduce_param {
         if (exclude) r["exclude"] = "True";
         return r;
     }
+    /// axis (default None), keepdims and exclude (default False).
+    static reduce_param from_attrs(const attr_reader& r) {
+        return {axis_list::from_attr(r, "axis"), r.boolean("keepdims", false), r.boolean("exclude", false)};
+    }
 };
 
 /// Attributes of norm (MXNet's NormParam without out_dtype). Only ord = 2 is implemented.
@@ -97,6 +112,13 @@ struct norm_param {
         if (keepdims) r["keepdims"] = "True";
         return r;
     }
+    /// ord (default 2), axis (default None) and keepdims (default False); out_dtype only at its default, None.
+    static norm_param from_attrs(const attr_reader& r) {
+        if (auto d = r.str("out_dtype", "None"); attr_detail::trim(d) != "None")
+            throw r.bad("out_dtype", d, "None: norm with an output dtype other than its input's is not supported");
+        return {static_cast<int>(r.integer("ord", 2, attr_detail::int_lo, attr_detail::int_hi)),
+                axis_list::from_attr(r, "axis"), r.boolean("keepdims", false)};
+    }
 };
 
 /// Attributes of argmax and argmin (MXNet's ReduceAxisParam).
@@ -109,6 +131,13 @@ struct arg_reduce_param {
         if (axis) r["axis"] = std::to_string(*axis);
         if (keepdims) r["keepdims"] = "True";
         return r;
+    }
+    /// axis (default None) and keepdims (default False).
+    static arg_reduce_param from_attrs(const attr_reader& r) {
+        arg_reduce_param p;
+        if (auto a = r.opt_integer("axis", attr_detail::int_lo, attr_detail::int_hi)) p.axis = static_cast<int>(*a);
+        p.keepdims = r.boolean("keepdims", false);
+        return p;
     }
 };
 

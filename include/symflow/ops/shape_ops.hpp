@@ -215,6 +215,18 @@ struct reshape_param {
         if (reverse) r["reverse"] = "True";
         return r;
     }
+    /// shape (default ()) and reverse (default False); the deprecated target_shape/keep_highest become codes.
+    static reshape_param from_attrs(const attr_reader& r) {
+        reshape_param p{r.tuple("shape", {}, attr_detail::int_lo, attr_detail::int_hi), r.boolean("reverse", false)};
+        if (p.shape.empty() && r.has("target_shape")) {
+            // MXNet < 0.9: target_shape with one 0 to infer, keep_highest keeping input dim 0
+            const Shape t = r.shape("target_shape", Shape{});
+            const bool keep = r.boolean("keep_highest", false);
+            for (std::size_t i = 0; i < t.ndim(); ++i)
+                p.shape.push_back(keep && i == 0 ? 0 : t[i] == 0 ? -1 : static_cast<long long>(t[i]));
+        }
+        return p;
+    }
 };
 
 /// Reshape(data, shape=..., reverse=False): the same elements in a new shape (op Reshape,
@@ -327,6 +339,8 @@ struct transpose_param {
         if (axes.empty()) return {};
         return {{"axes", python_tuple_str(axes)}};
     }
+    /// axes (default (), reversing the axes).
+    static transpose_param from_attrs(const attr_reader& r) { return {r.tuple("axes", {})}; }
 };
 
 /// transpose(data, axes=()): permutes the axes (op transpose, hint transpose). Negative
@@ -385,6 +399,11 @@ struct transpose_op {
 struct expand_dims_param {
     int axis = 0;  ///< in [-ndim-1, ndim]; negative counts from the end of the output
     std::map<std::string, std::string> to_attrs() const { return {{"axis", std::to_string(axis)}}; }
+    /// axis (required).
+    static expand_dims_param from_attrs(const attr_reader& r) {
+        (void)r.require("axis");
+        return {static_cast<int>(r.integer("axis", 0, attr_detail::int_lo, attr_detail::int_hi))};
+    }
 };
 
 /// expand_dims(data, axis): inserts a size-1 axis (op expand_dims, hint expand_dims).
@@ -417,6 +436,12 @@ struct squeeze_param {
         if (!axis) return {};
         if (axis_is_int && axis->size() == 1) return {{"axis", std::to_string(axis->front())}};
         return {{"axis", python_tuple_str(*axis)}};
+    }
+    /// axis (default None): a bare integer ("1", kept in that form) or a tuple ("(1,)", "(0, 2)").
+    static squeeze_param from_attrs(const attr_reader& r) {
+        if (!r.has("axis") || attr_detail::trim(r.str("axis")) == "None") return {};
+        if (parse_int(r.str("axis"))) return {std::vector<long long>{r.integer("axis", 0)}, true};
+        return {r.tuple("axis", {}), false};
     }
 };
 
@@ -493,6 +518,12 @@ struct slice_param {
         if (!step.empty()) r["step"] = python_tuple_str(step);
         return r;
     }
+    /// begin and end (required) and step (default ()), entries integers or None.
+    static slice_param from_attrs(const attr_reader& r) {
+        (void)r.require("begin");
+        (void)r.require("end");
+        return {r.opt_tuple("begin"), r.opt_tuple("end"), r.opt_tuple("step")};
+    }
     /// The range taken along axis i of an axis of length len.
     shape_detail::axis_range range(std::size_t i, std::int64_t len) const {
         if (i >= begin.size()) return {0, 1, static_cast<std::size_t>(len)};
@@ -553,6 +584,14 @@ struct slice_axis_param {
         return {{"axis", std::to_string(axis)},
                 {"begin", std::to_string(begin)},
                 {"end", shape_detail::optional_str(end)}};
+    }
+    /// axis, begin and end (all required; end may be None).
+    static slice_axis_param from_attrs(const attr_reader& r) {
+        (void)r.require("axis");
+        (void)r.require("begin");
+        (void)r.require("end");
+        return {static_cast<int>(r.integer("axis", 0, attr_detail::int_lo, attr_detail::int_hi)),
+                r.integer("begin", 0), r.opt_integer("end")};
     }
 };
 
@@ -616,6 +655,11 @@ struct slice_axis_op {
 struct tile_param {
     std::vector<long long> reps{};
     std::map<std::string, std::string> to_attrs() const { return {{"reps", python_tuple_str(reps)}}; }
+    /// reps (required).
+    static tile_param from_attrs(const attr_reader& r) {
+        (void)r.require("reps");
+        return {r.tuple("reps", {}, attr_detail::int_lo, attr_detail::int_hi)};
+    }
 };
 
 /// tile(data, reps): the input repeated reps[i] times along each axis, numpy.tile's rule
@@ -685,6 +729,14 @@ struct repeat_param {
         if (axis) r["axis"] = std::to_string(*axis);
         return r;
     }
+    /// repeats (required) and axis (default None).
+    static repeat_param from_attrs(const attr_reader& r) {
+        (void)r.require("repeats");
+        repeat_param p;
+        p.repeats = r.integer("repeats", 1, attr_detail::int_lo, attr_detail::int_hi);
+        if (auto a = r.opt_integer("axis", attr_detail::int_lo, attr_detail::int_hi)) p.axis = static_cast<int>(*a);
+        return p;
+    }
 };
 
 /// repeat(data, repeats, axis=None): each element repeated `repeats` times along `axis`
@@ -742,6 +794,11 @@ struct repeat_op {
 struct cast_param {
     symflow::dtype dtype = symflow::float32;
     std::map<std::string, std::string> to_attrs() const { return {{"dtype", std::string(dtype_name(dtype))}}; }
+    /// dtype (required): float32, float64, int32 or int64.
+    static cast_param from_attrs(const attr_reader& r) {
+        (void)r.require("dtype");
+        return {r.dt("dtype", symflow::float32)};
+    }
 };
 
 /// Cast(data, dtype): the elements converted to another dtype (op Cast, alias cast; hint

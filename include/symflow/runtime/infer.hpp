@@ -85,8 +85,11 @@ enum class infer_goal { bind, shapes, types };
 
 /// Runs inference over `s`. `given` holds the shapes/dtypes the caller knows, by variable
 /// name; `shapes_given` says whether their shapes count (infer_type passes none).
+/// Names in `typed` have a dtype the caller chose; other variables without a __dtype__
+/// take the dtype of the elementwise ops they meet (float32 if none).
 template <class = void>
-graph_info analyze(const Symbol& s, const std::map<std::string, ops::meta>& given, infer_goal goal) {
+graph_info analyze(const Symbol& s, const std::map<std::string, ops::meta>& given, infer_goal goal,
+                   const std::map<std::string, dtype>* typed = nullptr) {
     graph_info g;
     dfs_visit(s.outputs(), [&](const std::shared_ptr<Node>& n) {
         g.id.emplace(n.get(), g.nodes.size());
@@ -98,13 +101,17 @@ graph_info analyze(const Symbol& s, const std::map<std::string, ops::meta>& give
     g.runtime.assign(N, nullptr);
 
     // Variables: what the caller gave, else what their attributes declare.
+    std::vector<char> dt_free(N, 0);  // a variable whose dtype nobody fixed
     for (std::size_t i = 0; i < N; ++i) {
         const Node& n = *g.nodes[i];
         if (!n.is_variable()) continue;
-        if (auto it = given.find(n.name); it != given.end()) g.meta[i] = it->second;
-        else {
-            if (auto sh = detail::declared_shape(n); sh && goal != infer_goal::types) g.meta[i] = {*sh, dtype::float32, true};
+        auto it = given.find(n.name);
+        if (it != given.end()) g.meta[i] = it->second;
+        else if (auto sh = detail::declared_shape(n); sh && goal != infer_goal::types) g.meta[i] = {*sh, dtype::float32, true};
+        const bool typed_here = typed ? typed->count(n.name) > 0 : it != given.end();
+        if (!typed_here) {
             if (auto dt = detail::declared_dtype(n)) g.meta[i].dt = *dt;
+            else dt_free[i] = 1;
         }
     }
     // Ops: kernels and parsed params.
@@ -144,6 +151,18 @@ graph_info analyze(const Symbol& s, const std::map<std::string, ops::meta>& give
             const Node& n = *g.nodes[i];
             if (n.is_variable()) continue;
             const op_runtime& r = *g.runtime[i];
+            if (r.kind == ops::op_kind::elementwise) {
+                // variables of free dtype take the dtype of the operand that has one
+                const NodeEntry* fixed = nullptr;
+                for (const auto& e : n.inputs)
+                    if (!dt_free[g.id.at(e.node.get())]) fixed = fixed ? fixed : &e;
+                if (fixed)
+                    for (const auto& e : n.inputs)
+                        if (auto j = g.id.at(e.node.get()); dt_free[j]) {
+                            g.meta[j].dt = g.meta[g.id.at(fixed->node.get())].dt;
+                            dt_free[j] = 0;
+                        }
+            }
             std::vector<ops::meta> in;
             for (const auto& e : n.inputs) in.push_back(g.meta[g.id.at(e.node.get())]);
             for (std::size_t k = 0; k < in.size(); ++k)
@@ -277,7 +296,8 @@ inline const ops::meta& var_meta(const graph_info& g, const std::string& name) {
 template <class>
 inferred_shapes infer_shapes_impl(const Symbol& s, const std::map<std::string, Shape>& shapes, bool partial) {
     rt::check_names(s, shapes, "infer_shape");
-    auto g = rt::analyze(s, rt::given_metas(shapes, {}), rt::infer_goal::shapes);
+    const std::map<std::string, dtype> none;
+    auto g = rt::analyze(s, rt::given_metas(shapes, {}), rt::infer_goal::shapes, &none);
     inferred_shapes r;
     std::vector<std::string> missing;
     auto take = [&](const ops::meta& m, const std::string& name, std::vector<Shape>& out) {
@@ -309,7 +329,7 @@ inferred_shapes Symbol::infer_shape_partial(const std::map<std::string, Shape>& 
 template <class D>
 inferred_types Symbol::infer_type(const std::map<std::string, dtype>& types) const {
     rt::check_names(*this, types, "infer_type");
-    auto g = rt::analyze(*this, rt::given_metas({}, types), rt::infer_goal::types);
+    auto g = rt::analyze(*this, rt::given_metas({}, types), rt::infer_goal::types, &types);
     inferred_types r;
     for (const auto& a : list_arguments()) r.arg.push_back(rt::var_meta(g, a).dt);
     for (const auto& o : outputs_) r.out.push_back(g.meta[g.id.at(o.node.get())].dt);

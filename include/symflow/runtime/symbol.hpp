@@ -274,3 +274,5 @@ inline Symbol Group(const std::vector<Symbol>& symbols) {
 
 // The parts of Symbol that need the whole runtime: inference and the interpreter.
 #include "executor.hpp"
+
+#include "json.hpp"

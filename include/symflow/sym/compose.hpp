@@ -14,8 +14,10 @@
 #include <utility>
 #include <vector>
 
+#include "../runtime/symbol.hpp"
 #include "expr.hpp"
 #include "naming.hpp"
+#include "to_symbol.hpp"
 
 namespace symflow::sym {
 
@@ -35,14 +37,20 @@ void collect_unsettled(E& e, std::vector<node_info*>& out) {
     });
 }
 
+/// The identity of a node for renumbering: copies of one static node share a uid; a
+/// runtime node is its own identity.
+inline std::uint64_t node_identity(const node_info* n) { return n->uid; }
+inline std::uint64_t node_identity(const Node* n) { return reinterpret_cast<std::uintptr_t>(n); }
+
 /// Reassigns the numbers taken by `nodes` so that, per hint, they increase in the
-/// order given; copies of one node (same uid) keep one name.
-inline void renumber(std::vector<node_info*>& nodes) {
+/// order given; copies of one node (same identity) keep one name.
+template <class N>
+void renumber(std::vector<N*>& nodes) {
     std::vector<std::uint64_t> uids;
-    std::vector<node_info*> firsts;
+    std::vector<N*> firsts;
     for (auto* n : nodes)
-        if (std::find(uids.begin(), uids.end(), n->uid) == uids.end()) {
-            uids.push_back(n->uid);
+        if (std::find(uids.begin(), uids.end(), node_identity(n)) == uids.end()) {
+            uids.push_back(node_identity(n));
             firsts.push_back(n);
         }
     std::vector<bool> done(firsts.size());
@@ -60,7 +68,7 @@ inline void renumber(std::vector<node_info*>& nodes) {
         }
     }
     for (auto* n : nodes) {
-        auto it = std::find(uids.begin(), uids.end(), n->uid);
+        auto it = std::find(uids.begin(), uids.end(), node_identity(n));
         n->counter = firsts[static_cast<std::size_t>(it - uids.begin())]->counter;
         n->name = std::string(n->hint) + std::to_string(n->counter);
     }
@@ -78,12 +86,76 @@ std::remove_cvref_t<In> take_input(In&& in) {
     }
 }
 
+/// Marks the not-yet-settled nodes of a runtime graph as settled (their names are final).
+/// Settled nodes only have settled inputs, so the walk stops at them.
+inline void settle_runtime(const std::shared_ptr<Node>& root) {
+    std::vector<Node*> stack{root.get()};
+    while (!stack.empty()) {
+        Node* n = stack.back();
+        stack.pop_back();
+        if (n->counter < 0) continue;
+        n->counter = -1;
+        for (auto& e : n->inputs) stack.push_back(e.node.get());
+    }
+}
+
+/// The unsettled nodes of a runtime graph in post-order (inputs left to right).
+inline void collect_unsettled_runtime(const std::shared_ptr<Node>& root, std::vector<Node*>& out) {
+    if (root->counter < 0) return;
+    std::vector<std::pair<Node*, std::size_t>> stack{{root.get(), 0}};
+    while (!stack.empty()) {
+        auto& [n, next] = stack.back();
+        if (next < n->inputs.size()) {
+            Node* in = n->inputs[next++].node.get();
+            if (in->counter >= 0) stack.emplace_back(in, 0);
+            continue;
+        }
+        out.push_back(n);
+        stack.pop_back();
+    }
+}
+
+/// An operand as an input entry of a runtime node: a runtime Symbol's one output, or a
+/// static expression converted. An lvalue's nodes are settled, as for static nodes.
+template <class In>
+NodeEntry runtime_input(In&& in) {
+    if constexpr (runtime_symbol<In>) {
+        if (in.size() != 1)
+            throw error("an op input must be a symbol with exactly one output; this one has " +
+                        std::to_string(in.size()) + " (pick one with operator[])");
+        NodeEntry e = in.outputs()[0];
+        if constexpr (std::is_lvalue_reference_v<In>) settle_runtime(e.node);
+        return e;
+    } else {
+        return to_symbol(in).outputs()[0];
+    }
+}
+
+/// compose() when an operand is a runtime Symbol: the same node, held as data.
+template <ops::op_description Op, class... In>
+Symbol compose_runtime(std::string_view hint, std::string name, const typename Op::params& params, In&&... inputs) {
+    std::vector<NodeEntry> entries;
+    (entries.push_back(runtime_input(std::forward<In>(inputs))), ...);
+    auto n = make_node(&op_info_of<Op>(), std::move(name), params.to_attrs(), std::move(entries));
+    if (n->name.empty()) {
+        n->hint = hint;
+        n->counter = NameManager::next(hint);
+        n->name = std::string(hint) + std::to_string(n->counter);
+    }
+    if (n->counter >= 0 && (std::is_rvalue_reference_v<In&&> || ...)) {
+        std::vector<Node*> fresh;
+        collect_unsettled_runtime(n, fresh);
+        if (fresh.size() > 1) renumber(fresh);
+    }
+    return Symbol({NodeEntry{std::move(n), 0, 0}});
+}
+
 } // namespace detail
 
-/// Builds the node `Op(inputs...)`. An empty `name` means auto-naming with `hint`.
+/// compose() on static operands: an expr node whose type holds the graph.
 template <ops::op_description Op, class... In>
-expr<Op, std::remove_cvref_t<In>...> compose(std::string_view hint, std::string name, typename Op::params params,
-                                             In&&... inputs) {
+expr<Op, std::remove_cvref_t<In>...> compose_static(std::string_view hint, std::string name,
+                                                    typename Op::params params, In&&... inputs) {
     node_info info;
     info.uid = detail::next_node_uid();
     if (name.empty()) {
@@ -101,6 +173,17 @@ expr<Op, std::remove_cvref_t<In>...> compose(std::string_view hint, std::string 
         if (fresh.size() > 1) detail::renumber(fresh);
     }
     return node;
+}
+
+/// Builds the node `Op(inputs...)`. An empty `name` means auto-naming with `hint`. With a
+/// runtime Symbol among the inputs the result is a runtime Symbol.
+template <ops::op_description Op, class... In>
+auto compose(std::string_view hint, std::string name, typename Op::params params, In&&... inputs) {
+    if constexpr ((runtime_symbol<In> || ...)) {
+        return detail::compose_runtime<Op>(hint, std::move(name), params, std::forward<In>(inputs)...);
+    } else {
+        return compose_static<Op>(hint, std::move(name), std::move(params), std::forward<In>(inputs)...);
+    }
 }
 
 } // namespace symflow::sym

@@ -27,6 +27,15 @@ struct static_symbol_tag {};
 template <class T>
 concept static_symbol = std::derived_from<std::remove_cvref_t<T>, static_symbol_tag>;
 
+class Symbol;
+/// A runtime symbol (sf::sym::Symbol).
+template <class T>
+concept runtime_symbol = std::same_as<std::remove_cvref_t<T>, Symbol>;
+/// What the operators and op functions take: a static or a runtime symbol. Mixing them
+/// gives a runtime Symbol.
+template <class T>
+concept symbol_operand = static_symbol<T> || runtime_symbol<T>;
+
 /// The run-time part of a static op node: its identity and its name.
 struct node_info {
     std::uint64_t uid = 0;      ///< shared by all copies of one node
@@ -47,6 +56,10 @@ struct symbol_base : static_symbol_tag {
     Symbol get_internals() const;
     /// The same graph as a type-erased runtime Symbol (same names, same results).
     operator Symbol() const;
+    /// MXNet's JSON text for this graph: the same as its runtime Symbol's.
+    std::string tojson() const;
+    /// MXNet's text dump of the graph: the same as its runtime Symbol's.
+    std::string debug_str() const;
 
     /// Binds arrays to the arguments by name ("A"_arg = x, ...), in any order. A
     /// missing, unknown or repeated name is a compile error naming it; a wrong shape

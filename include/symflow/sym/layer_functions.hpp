@@ -18,7 +18,7 @@ namespace symflow::sym {
 
 /// FullyConnected(data, weight, bias, {.num_hidden = n[, .flatten]}[, name]): data . weight^T
 /// + bias; weight (num_hidden, in), bias (num_hidden,). Auto-named fullyconnected<N>.
-template <static_symbol D, static_symbol W, static_symbol B>
+template <symbol_operand D, symbol_operand W, symbol_operand B>
 auto FullyConnected(D&& data, W&& weight, B&& bias, ops::fully_connected_param p, std::string name = {}) {
     using op = ops::fully_connected_op<3>;
     return compose<op>(op::hint, std::move(name), std::move(p), std::forward<D>(data), std::forward<W>(weight),
@@ -27,7 +27,7 @@ auto FullyConnected(D&& data, W&& weight, B&& bias, ops::fully_connected_param p
 
 /// FullyConnected(data, weight, {.num_hidden = n, .no_bias = true[, .flatten]}[, name]): the
 /// form without bias (no_bias must be true, as the JSON records it). Auto-named fullyconnected<N>.
-template <static_symbol D, static_symbol W>
+template <symbol_operand D, symbol_operand W>
 auto FullyConnected(D&& data, W&& weight, ops::fully_connected_param p, std::string name = {}) {
     using op = ops::fully_connected_op<2>;
     return compose<op>(op::hint, std::move(name), std::move(p), std::forward<D>(data), std::forward<W>(weight));
@@ -35,7 +35,7 @@ auto FullyConnected(D&& data, W&& weight, ops::fully_connected_param p, std::str
 
 /// batch_dot(lhs, rhs[, {.transpose_a, .transpose_b}][, name]): a matrix product per batch,
 /// (B, M, K) x (B, K, N) -> (B, M, N). Auto-named batch_dot<N>.
-template <static_symbol L, static_symbol R>
+template <symbol_operand L, symbol_operand R>
 auto batch_dot(L&& lhs, R&& rhs, ops::dot_param p = {}, std::string name = {}) {
     return compose<ops::batch_dot_op>(ops::batch_dot_op::hint, std::move(name), p, std::forward<L>(lhs),
                                       std::forward<R>(rhs));
@@ -43,14 +43,14 @@ auto batch_dot(L&& lhs, R&& rhs, ops::dot_param p = {}, std::string name = {}) {
 
 /// softmax(data[, {.axis = -1, .temperature}][, name]): normalised exponentials along axis;
 /// float32/float64. Auto-named softmax<N>.
-template <static_symbol X>
+template <symbol_operand X>
 auto softmax(X&& data, ops::softmax_param p = {}, std::string name = {}) {
     return compose<ops::softmax_op>(ops::softmax_op::hint, std::move(name), p, std::forward<X>(data));
 }
 
 /// log_softmax(data[, {.axis = -1, .temperature}][, name]): log of softmax, computed stably;
 /// float32/float64. Auto-named log_softmax<N>.
-template <static_symbol X>
+template <symbol_operand X>
 auto log_softmax(X&& data, ops::softmax_param p = {}, std::string name = {}) {
     return compose<ops::log_softmax_op>(ops::log_softmax_op::hint, std::move(name), p, std::forward<X>(data));
 }
@@ -58,7 +58,7 @@ auto log_softmax(X&& data, ops::softmax_param p = {}, std::string name = {}) {
 /// SoftmaxOutput(data, label[, {.preserve_shape, .multi_output, ...}][, name]): the softmax of
 /// the softmax loss at inference; label (d0,) for (d0, classes) data, checked but not read;
 /// float32/float64. Auto-named softmaxoutput<N>.
-template <static_symbol X, static_symbol L>
+template <symbol_operand X, symbol_operand L>
 auto SoftmaxOutput(X&& data, L&& label, ops::softmax_output_param p = {}, std::string name = {}) {
     return compose<ops::softmax_output_op>(ops::softmax_output_op::hint, std::move(name), std::move(p),
                                            std::forward<X>(data), std::forward<L>(label));
@@ -66,7 +66,7 @@ auto SoftmaxOutput(X&& data, L&& label, ops::softmax_output_param p = {}, std::s
 
 /// Dropout(data[, {.p, .mode, .axes}][, name]): the identity at inference, fused with the
 /// elementwise ops around it. Bad attributes throw here, naming the node. Auto-named dropout<N>.
-template <static_symbol X>
+template <symbol_operand X>
 auto Dropout(X&& data, ops::dropout_param p = {}, std::string name = {}) {
     const std::string problem = p.problem();
     auto node = compose<ops::dropout_op>(ops::dropout_op::hint, std::move(name), std::move(p), std::forward<X>(data));

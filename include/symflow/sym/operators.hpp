@@ -28,60 +28,60 @@ auto with_scalar(X&& x, S s) {
 } // namespace detail
 
 /// a + b: elemwise_add, named _plus<N>; shapes must be equal (no broadcasting, as in MXNet).
-template <static_symbol L, static_symbol R>
+template <symbol_operand L, symbol_operand R>
 auto operator+(L&& l, R&& r) { return detail::binary<ops::elemwise_add>(std::forward<L>(l), std::forward<R>(r)); }
 /// a - b: elemwise_sub, named _minus<N>.
-template <static_symbol L, static_symbol R>
+template <symbol_operand L, symbol_operand R>
 auto operator-(L&& l, R&& r) { return detail::binary<ops::elemwise_sub>(std::forward<L>(l), std::forward<R>(r)); }
 /// a * b: elemwise_mul, named _mul<N>.
-template <static_symbol L, static_symbol R>
+template <symbol_operand L, symbol_operand R>
 auto operator*(L&& l, R&& r) { return detail::binary<ops::elemwise_mul>(std::forward<L>(l), std::forward<R>(r)); }
 /// a / b: elemwise_div, named _div<N>.
-template <static_symbol L, static_symbol R>
+template <symbol_operand L, symbol_operand R>
 auto operator/(L&& l, R&& r) { return detail::binary<ops::elemwise_div>(std::forward<L>(l), std::forward<R>(r)); }
 
 /// a + s and s + a: _plus_scalar, named _plusscalar<N>.
-template <static_symbol X, scalar S>
+template <symbol_operand X, scalar S>
 auto operator+(X&& x, S s) { return detail::with_scalar<ops::plus_scalar>(std::forward<X>(x), s); }
-template <scalar S, static_symbol X>
+template <scalar S, symbol_operand X>
 auto operator+(S s, X&& x) { return detail::with_scalar<ops::plus_scalar>(std::forward<X>(x), s); }
 /// a - s: _minus_scalar; s - a: _rminus_scalar.
-template <static_symbol X, scalar S>
+template <symbol_operand X, scalar S>
 auto operator-(X&& x, S s) { return detail::with_scalar<ops::minus_scalar>(std::forward<X>(x), s); }
-template <scalar S, static_symbol X>
+template <scalar S, symbol_operand X>
 auto operator-(S s, X&& x) { return detail::with_scalar<ops::rminus_scalar>(std::forward<X>(x), s); }
 /// a * s and s * a: _mul_scalar, named _mulscalar<N>.
-template <static_symbol X, scalar S>
+template <symbol_operand X, scalar S>
 auto operator*(X&& x, S s) { return detail::with_scalar<ops::mul_scalar>(std::forward<X>(x), s); }
-template <scalar S, static_symbol X>
+template <scalar S, symbol_operand X>
 auto operator*(S s, X&& x) { return detail::with_scalar<ops::mul_scalar>(std::forward<X>(x), s); }
 /// a / s: _div_scalar; s / a: _rdiv_scalar.
-template <static_symbol X, scalar S>
+template <symbol_operand X, scalar S>
 auto operator/(X&& x, S s) { return detail::with_scalar<ops::div_scalar>(std::forward<X>(x), s); }
-template <scalar S, static_symbol X>
+template <scalar S, symbol_operand X>
 auto operator/(S s, X&& x) { return detail::with_scalar<ops::rdiv_scalar>(std::forward<X>(x), s); }
 
 /// -a: as in MXNet, _mul_scalar with scalar -1.0 (named _mulscalar<N>).
-template <static_symbol X>
+template <symbol_operand X>
 auto operator-(X&& x) { return detail::with_scalar<ops::mul_scalar>(std::forward<X>(x), -1.0); }
 
 /// elemwise_add(a, b[, name]): the function form; auto-named elemwise_add<N>.
-template <static_symbol L, static_symbol R>
+template <symbol_operand L, symbol_operand R>
 auto elemwise_add(L&& l, R&& r, std::string name = {}) {
     return compose<ops::elemwise_add>("elemwise_add", std::move(name), {}, std::forward<L>(l), std::forward<R>(r));
 }
 /// elemwise_sub(a, b[, name]).
-template <static_symbol L, static_symbol R>
+template <symbol_operand L, symbol_operand R>
 auto elemwise_sub(L&& l, R&& r, std::string name = {}) {
     return compose<ops::elemwise_sub>("elemwise_sub", std::move(name), {}, std::forward<L>(l), std::forward<R>(r));
 }
 /// elemwise_mul(a, b[, name]).
-template <static_symbol L, static_symbol R>
+template <symbol_operand L, symbol_operand R>
 auto elemwise_mul(L&& l, R&& r, std::string name = {}) {
     return compose<ops::elemwise_mul>("elemwise_mul", std::move(name), {}, std::forward<L>(l), std::forward<R>(r));
 }
 /// elemwise_div(a, b[, name]).
-template <static_symbol L, static_symbol R>
+template <symbol_operand L, symbol_operand R>
 auto elemwise_div(L&& l, R&& r, std::string name = {}) {
     return compose<ops::elemwise_div>("elemwise_div", std::move(name), {}, std::forward<L>(l), std::forward<R>(r));
 }

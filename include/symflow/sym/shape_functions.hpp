@@ -34,7 +34,7 @@ auto one(std::string_view hint, X&& x, typename Op::params p, std::string name) 
 /// How many of A... lead as static symbols.
 template <class... A>
 inline constexpr std::size_t leading_symbols_v = [] {
-    constexpr bool is_symbol[] = {static_symbol<A>..., false};
+    constexpr bool is_symbol[] = {symbol_operand<A>..., false};
     std::size_t k = 0;
     while (is_symbol[k]) ++k;
     return k;
@@ -86,54 +86,54 @@ auto join(std::string_view hint, A&&... args) {
 
 /// Reshape(x, {.shape = {0, -1}[, .reverse = true]}[, name]): op Reshape, auto-named
 /// reshape<N>; the codes 0, -1, -2, -3, -4 as in MXNet (see ops::reshape_op).
-template <static_symbol X>
+template <symbol_operand X>
 auto Reshape(X&& x, ops::reshape_param p, std::string name = {}) {
     return shape_fn_detail::one<ops::reshape_op>("reshape", std::forward<X>(x), std::move(p), std::move(name));
 }
 /// reshape(x, {.shape = ...}[, name]): the same op under MXNet's lower-case name (reshape<N>).
-template <static_symbol X>
+template <symbol_operand X>
 auto reshape(X&& x, ops::reshape_param p, std::string name = {}) {
     return shape_fn_detail::one<ops::reshape_op>("reshape", std::forward<X>(x), std::move(p), std::move(name));
 }
 
 /// transpose(x[, {.axes = {1, 0}}][, name]): op transpose, auto-named transpose<N>; no axes
 /// reverses them.
-template <static_symbol X>
+template <symbol_operand X>
 auto transpose(X&& x, ops::transpose_param p = {}, std::string name = {}) {
     return shape_fn_detail::one<ops::transpose_op>("transpose", std::forward<X>(x), std::move(p), std::move(name));
 }
 
 /// expand_dims(x, axis[, name]): op expand_dims, auto-named expand_dims<N>.
-template <static_symbol X>
+template <symbol_operand X>
 auto expand_dims(X&& x, int axis, std::string name = {}) {
     return shape_fn_detail::one<ops::expand_dims_op>("expand_dims", std::forward<X>(x), {axis}, std::move(name));
 }
 
 /// squeeze(x[, name]): every size-1 axis removed; op squeeze, auto-named squeeze<N>.
-template <static_symbol X>
+template <symbol_operand X>
 auto squeeze(X&& x, std::string name = {}) {
     return shape_fn_detail::one<ops::squeeze_op>("squeeze", std::forward<X>(x), {}, std::move(name));
 }
 /// squeeze(x, axis[, name]): one axis (stored as axis="1").
-template <static_symbol X>
+template <symbol_operand X>
 auto squeeze(X&& x, long long axis, std::string name = {}) {
     return shape_fn_detail::one<ops::squeeze_op>("squeeze", std::forward<X>(x),
                                                  {std::vector<long long>{axis}, true}, std::move(name));
 }
 /// squeeze(x, {0, 2}[, name]): several axes (stored as axis="(0, 2)").
-template <static_symbol X>
+template <symbol_operand X>
 auto squeeze(X&& x, std::initializer_list<long long> axes, std::string name = {}) {
     return shape_fn_detail::one<ops::squeeze_op>("squeeze", std::forward<X>(x),
                                                  {std::vector<long long>(axes), false}, std::move(name));
 }
 
 /// Flatten(x[, name]): (d0, d1 * ... * dn); op Flatten, auto-named flatten<N>.
-template <static_symbol X>
+template <symbol_operand X>
 auto Flatten(X&& x, std::string name = {}) {
     return shape_fn_detail::one<ops::flatten_op>("flatten", std::forward<X>(x), {}, std::move(name));
 }
 /// flatten(x[, name]): the same op under MXNet's lower-case name (flatten<N>).
-template <static_symbol X>
+template <symbol_operand X>
 auto flatten(X&& x, std::string name = {}) {
     return shape_fn_detail::one<ops::flatten_op>("flatten", std::forward<X>(x), {}, std::move(name));
 }
@@ -142,14 +142,14 @@ auto flatten(X&& x, std::string name = {}) {
 
 /// slice(x, {.begin = {0, 1}, .end = {2, std::nullopt}[, .step = {...}]}[, name]): op
 /// slice, auto-named slice<N>; Python slice semantics per axis.
-template <static_symbol X>
+template <symbol_operand X>
 auto slice(X&& x, ops::slice_param p, std::string name = {}) {
     return shape_fn_detail::one<ops::slice_op>("slice", std::forward<X>(x), std::move(p), std::move(name));
 }
 
 /// slice_axis(x, axis, begin, end[, name]): elements [begin, end) along `axis`, end may be
 /// std::nullopt (None: to the end); op slice_axis, auto-named slice_axis<N>.
-template <static_symbol X>
+template <symbol_operand X>
 auto slice_axis(X&& x, int axis, long long begin, std::optional<long long> end, std::string name = {}) {
     return shape_fn_detail::one<ops::slice_axis_op>("slice_axis", std::forward<X>(x), {axis, begin, end},
                                                     std::move(name));
@@ -158,20 +158,20 @@ auto slice_axis(X&& x, int axis, long long begin, std::optional<long long> end, 
 // ---- tile, repeat -----------------------------------------------------------------------
 
 /// tile(x, {2, 3}[, name]): op tile, auto-named tile<N>; numpy.tile's rule.
-template <static_symbol X>
+template <symbol_operand X>
 auto tile(X&& x, std::vector<long long> reps, std::string name = {}) {
     return shape_fn_detail::one<ops::tile_op>("tile", std::forward<X>(x), {std::move(reps)}, std::move(name));
 }
 
 /// repeat(x, repeats[, name]): the flattened input, each element `repeats` times; op
 /// repeat, auto-named repeat<N>.
-template <static_symbol X>
+template <symbol_operand X>
 auto repeat(X&& x, long long repeats, std::string name = {}) {
     return shape_fn_detail::one<ops::repeat_op>("repeat", std::forward<X>(x), {repeats, std::nullopt},
                                                 std::move(name));
 }
 /// repeat(x, repeats, axis[, name]): each element `repeats` times along `axis`.
-template <static_symbol X>
+template <symbol_operand X>
 auto repeat(X&& x, long long repeats, int axis, std::string name = {}) {
     return shape_fn_detail::one<ops::repeat_op>("repeat", std::forward<X>(x), {repeats, axis}, std::move(name));
 }
@@ -180,12 +180,12 @@ auto repeat(X&& x, long long repeats, int axis, std::string name = {}) {
 
 /// Cast(x, sf::int32[, name]): op Cast, auto-named cast<N>; float to integer saturates and
 /// maps NaN to 0.
-template <static_symbol X>
+template <symbol_operand X>
 auto Cast(X&& x, dtype dt, std::string name = {}) {
     return shape_fn_detail::one<ops::cast_op>("cast", std::forward<X>(x), {dt}, std::move(name));
 }
 /// cast(x, sf::int32[, name]): the same op under MXNet's lower-case name (cast<N>).
-template <static_symbol X>
+template <symbol_operand X>
 auto cast(X&& x, dtype dt, std::string name = {}) {
     return shape_fn_detail::one<ops::cast_op>("cast", std::forward<X>(x), {dt}, std::move(name));
 }
@@ -193,18 +193,18 @@ auto cast(X&& x, dtype dt, std::string name = {}) {
 // ---- zeros_like, ones_like, where (elementwise: they fuse) --------------------------------
 
 /// zeros_like(x[, name]): zeros of x's shape and dtype; op zeros_like, auto-named zeros_like<N>.
-template <static_symbol X>
+template <symbol_operand X>
 auto zeros_like(X&& x, std::string name = {}) {
     return shape_fn_detail::one<ops::zeros_like_op>("zeros_like", std::forward<X>(x), {}, std::move(name));
 }
 /// ones_like(x[, name]): ones of x's shape and dtype; op ones_like, auto-named ones_like<N>.
-template <static_symbol X>
+template <symbol_operand X>
 auto ones_like(X&& x, std::string name = {}) {
     return shape_fn_detail::one<ops::ones_like_op>("ones_like", std::forward<X>(x), {}, std::move(name));
 }
 /// where(condition, x, y[, name]): x where condition != 0, else y; all three of one shape
 /// and dtype. Op where, auto-named where<N>.
-template <static_symbol C, static_symbol X, static_symbol Y>
+template <symbol_operand C, symbol_operand X, symbol_operand Y>
 auto where(C&& condition, X&& x, Y&& y, std::string name = {}) {
     return compose<ops::where_op>("where", std::move(name), {}, std::forward<C>(condition), std::forward<X>(x),
                                   std::forward<Y>(y));
@@ -237,22 +237,22 @@ auto stack(A&&... args) {
 // as {.dim = 0} has no type to deduce; so the forms taking the attributes as a trailing
 // braced list, concat(a, b, c, {.dim = 0}[, name]), are spelled out for 1 to 16 inputs
 // (more inputs: pass ops::concat_param{...} to the forms above).
-#define SYMFLOW_JOIN_P1 static_symbol auto&& x0
-#define SYMFLOW_JOIN_P2 SYMFLOW_JOIN_P1, static_symbol auto&& x1
-#define SYMFLOW_JOIN_P3 SYMFLOW_JOIN_P2, static_symbol auto&& x2
-#define SYMFLOW_JOIN_P4 SYMFLOW_JOIN_P3, static_symbol auto&& x3
-#define SYMFLOW_JOIN_P5 SYMFLOW_JOIN_P4, static_symbol auto&& x4
-#define SYMFLOW_JOIN_P6 SYMFLOW_JOIN_P5, static_symbol auto&& x5
-#define SYMFLOW_JOIN_P7 SYMFLOW_JOIN_P6, static_symbol auto&& x6
-#define SYMFLOW_JOIN_P8 SYMFLOW_JOIN_P7, static_symbol auto&& x7
-#define SYMFLOW_JOIN_P9 SYMFLOW_JOIN_P8, static_symbol auto&& x8
-#define SYMFLOW_JOIN_P10 SYMFLOW_JOIN_P9, static_symbol auto&& x9
-#define SYMFLOW_JOIN_P11 SYMFLOW_JOIN_P10, static_symbol auto&& x10
-#define SYMFLOW_JOIN_P12 SYMFLOW_JOIN_P11, static_symbol auto&& x11
-#define SYMFLOW_JOIN_P13 SYMFLOW_JOIN_P12, static_symbol auto&& x12
-#define SYMFLOW_JOIN_P14 SYMFLOW_JOIN_P13, static_symbol auto&& x13
-#define SYMFLOW_JOIN_P15 SYMFLOW_JOIN_P14, static_symbol auto&& x14
-#define SYMFLOW_JOIN_P16 SYMFLOW_JOIN_P15, static_symbol auto&& x15
+#define SYMFLOW_JOIN_P1 symbol_operand auto&& x0
+#define SYMFLOW_JOIN_P2 SYMFLOW_JOIN_P1, symbol_operand auto&& x1
+#define SYMFLOW_JOIN_P3 SYMFLOW_JOIN_P2, symbol_operand auto&& x2
+#define SYMFLOW_JOIN_P4 SYMFLOW_JOIN_P3, symbol_operand auto&& x3
+#define SYMFLOW_JOIN_P5 SYMFLOW_JOIN_P4, symbol_operand auto&& x4
+#define SYMFLOW_JOIN_P6 SYMFLOW_JOIN_P5, symbol_operand auto&& x5
+#define SYMFLOW_JOIN_P7 SYMFLOW_JOIN_P6, symbol_operand auto&& x6
+#define SYMFLOW_JOIN_P8 SYMFLOW_JOIN_P7, symbol_operand auto&& x7
+#define SYMFLOW_JOIN_P9 SYMFLOW_JOIN_P8, symbol_operand auto&& x8
+#define SYMFLOW_JOIN_P10 SYMFLOW_JOIN_P9, symbol_operand auto&& x9
+#define SYMFLOW_JOIN_P11 SYMFLOW_JOIN_P10, symbol_operand auto&& x10
+#define SYMFLOW_JOIN_P12 SYMFLOW_JOIN_P11, symbol_operand auto&& x11
+#define SYMFLOW_JOIN_P13 SYMFLOW_JOIN_P12, symbol_operand auto&& x12
+#define SYMFLOW_JOIN_P14 SYMFLOW_JOIN_P13, symbol_operand auto&& x13
+#define SYMFLOW_JOIN_P15 SYMFLOW_JOIN_P14, symbol_operand auto&& x14
+#define SYMFLOW_JOIN_P16 SYMFLOW_JOIN_P15, symbol_operand auto&& x15
 #define SYMFLOW_JOIN_F(x) std::forward<decltype(x)>(x)
 #define SYMFLOW_JOIN_A1 SYMFLOW_JOIN_F(x0)
 #define SYMFLOW_JOIN_A2 SYMFLOW_JOIN_A1, SYMFLOW_JOIN_F(x1)

@@ -57,6 +57,12 @@ template <class D>
 Symbol symbol_base<D>::get_internals() const { return to_symbol(self()).get_internals(); }
 
 template <class D>
+std::string symbol_base<D>::tojson() const { return to_symbol(self()).tojson(); }
+
+template <class D>
+std::string symbol_base<D>::debug_str() const { return to_symbol(self()).debug_str(); }
+
+template <class D>
 std::vector<std::string> symbol_base<D>::list_outputs() const {
     if constexpr (is_variable_v<D>) return {self().name()};
     else return {self().name() + "_output"};
