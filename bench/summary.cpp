@@ -86,9 +86,11 @@ int main() {
     threads = omp_get_max_threads();
 #endif
     std::printf("\nE = (A*B) + (C*D), float32, %d threads available; median time per evaluation\n\n", threads);
-    std::printf("| N | symflow forward() | hand xsimd 1T | hand xsimd %dT | plain loop 1T | symflow vs best hand | symflow GB/s |\n",
+    std::printf("| N | symflow forward() | hand xsimd 1T | hand xsimd %dT | plain loop 1T | symflow vs best hand | symflow GB/s "
+                "| runtime Symbol forward() | runtime vs static |\n",
                 threads);
-    std::printf("|---:|---:|---:|---:|---:|---:|---:|\n");
+    std::printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    sf::sym::Symbol re = e;  // the same graph, type-erased: run by the tiled interpreter
     for (long n : {1000L, 1000000L, 16000000L}) {
         sf::nd::seed(1);
         auto A = sf::nd::uniform(-1, 1, sf::Shape{n}), B = sf::nd::uniform(-1, 1, sf::Shape{n}),
@@ -100,7 +102,9 @@ int main() {
         float* po = out.data<float>().data();
         const auto un = static_cast<std::size_t>(n);
 
+        auto rexec = re.bind(sf::cpu(), {{"A", A}, {"B", B}, {"C", C}, {"D", D}});
         double t_sf = time_per_call([&] { exec.forward(); });
+        double t_rt = time_per_call([&] { rexec.forward(); });
         double t_x1 = time_per_call([&] { xsimd_range(pa, pb, pc, pd, po, 0, un); });
         double t_xn = time_per_call([&] { xsimd_omp(pa, pb, pc, pd, po, un); });
         double t_naive = time_per_call([&] {
@@ -109,14 +113,17 @@ int main() {
         // symflow must agree with the hand-written loop
         xsimd_range(pa, pb, pc, pd, po, 0, un);
         auto got = exec.forward()[0].data<float>();
+        auto got_rt = rexec.forward()[0].data<float>();
         for (std::size_t i = 0; i < un; ++i)
-            if (std::abs(got[i] - po[i]) > 1e-6f) {
+            if (std::abs(got[i] - po[i]) > 1e-6f || std::abs(got_rt[i] - po[i]) > 1e-6f) {
                 std::printf("MISMATCH at %zu\n", i);
                 return 1;
             }
         double best = std::min(t_x1, t_xn);
-        std::printf("| %ld | %s | %s | %s | %s | %.2f | %.1f |\n", n, human(t_sf).c_str(), human(t_x1).c_str(),
-                    human(t_xn).c_str(), human(t_naive).c_str(), best / t_sf, 20.0 * static_cast<double>(n) / t_sf / 1e9);
+        std::printf("| %ld | %s | %s | %s | %s | %.2f | %.1f | %s | %.2f |\n", n, human(t_sf).c_str(), human(t_x1).c_str(),
+                    human(t_xn).c_str(), human(t_naive).c_str(), best / t_sf, 20.0 * static_cast<double>(n) / t_sf / 1e9,
+                    human(t_rt).c_str(), t_sf / t_rt);
     }
     std::printf("\n`symflow vs best hand` = t(best hand-written) / t(symflow): above 1 means symflow is faster.\n");
+    std::printf("`runtime vs static` = t(static executor) / t(runtime interpreter) on the same graph.\n");
 }

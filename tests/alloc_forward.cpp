@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <cmath>
 #include <cstdlib>
 #include <new>
 
@@ -57,4 +58,27 @@ TEST_CASE("forward() with materialized nodes performs no heap allocation", "[exe
     for (int i = 0; i < 5; ++i) exec.forward();
     CHECK(allocations.load() == before);
     CHECK(exec.outputs()[0].data<float>()[0] == 128.0f * 128.0f + 64.0f);
+}
+
+TEST_CASE("runtime forward() performs no heap allocation", "[exec][alloc][runtime]") {
+    sf::sym::Symbol a = sf::sym::Variable("A"), b = sf::sym::Variable("B");
+    auto e = sf::sym::sum(sf::sym::dot(a, b) * 2.0f + a, {.axis = 1}) + sf::sym::exp(sf::sym::sum(a, {.axis = 0}));
+    for (long n : {8L, 256L}) {
+        auto A = sf::nd::ones(sf::Shape{n, n}), B = sf::nd::ones(sf::Shape{n, n});
+        auto exec = e.bind(sf::cpu(), {{"A", A}, {"B", B}});
+        exec.forward();
+        long before = allocations.load();
+        for (int i = 0; i < 5; ++i) exec.forward();
+        CHECK(allocations.load() == before);
+        // row sums of 2n + 1 plus exp(column sum n)
+        CHECK(exec.outputs()[0].data<float>()[0] == Approx(float(n) * float(2 * n + 1) + std::exp(float(n))));
+    }
+    auto big = (a * b) + (a * 0.5f);
+    auto A = sf::nd::ones(sf::Shape{1L << 20}), B = sf::nd::ones(sf::Shape{1L << 20});
+    auto exec = big.bind(sf::cpu(), {{"A", A}, {"B", B}});
+    exec.forward();
+    long before = allocations.load();
+    for (int i = 0; i < 5; ++i) exec.forward();
+    CHECK(allocations.load() == before);
+    CHECK(exec.outputs()[0].data<float>()[(1L << 20) - 1] == 1.5f);
 }

@@ -14,7 +14,7 @@
 #include "nd/numpy_format.hpp"
 #include "nd/random.hpp"
 #include "ops/registry.hpp"
-#include "runtime/symbol.hpp"
+#include "runtime/runtime.hpp"
 #include "sym/arguments.hpp"
 #include "sym/binary_ops.hpp"
 #include "sym/bind.hpp"

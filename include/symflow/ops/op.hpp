@@ -18,6 +18,25 @@
 //                 throwing symflow::error that says what is wrong with which input;
 //                 compute(params, std::array<nd::NDArray, N>, nd::NDArray& out): the
 //                 kernel, writing every element of `out` and allocating nothing.
+// Several outputs (SliceChannel/split; ops/split.hpp): a materialized op whose node has
+// more than one output sets `static constexpr bool multi_output = true` and has
+//   num_outputs(params) -> std::size_t                 how many outputs a node has
+//   num_outputs_attr    the attribute that counts them ("num_outputs"); op_info reads it,
+//                       so a runtime Node gets that many outputs and NodeEntry index i
+//                       is output i
+//   info_outputs, output_names   the count without the attribute and output 0's name
+//                       (MXNet names them output0, output1, ...: `slice_output1`)
+//   infer_outputs(params, std::array<meta, N>) -> std::vector<meta>: one meta per output,
+//                       errors as for infer()
+//   compute_outputs(params, std::array<nd::NDArray, N>, std::span<nd::NDArray> outs):
+//                       one call writes every element of every outs[i] (outs.size() ==
+//                       num_outputs), allocating nothing; a node runs once per forward
+//                       however many of its outputs are read
+//   infer, compute      the single-output forms, kept only so that code calling them for
+//                       every materialized op compiles: they throw a symflow::error
+//                       saying the op has several outputs.
+// Static expressions hold output I of such a node as an op node of its own whose op is
+// output_of<Op, I> (below): same name, params, inputs and identity as the node.
 // Static expressions, the runtime graph, JSON, shape/dtype inference and printing all
 // read this description; adding an op is adding one such struct.
 #include <array>
@@ -209,5 +228,27 @@ concept op_description = requires {
 /// Number of inputs of an op.
 template <class Op>
 inline constexpr std::size_t arity_v = std::tuple_size_v<std::remove_cvref_t<decltype(Op::inputs)>>;
+
+/// An op description whose nodes have several outputs (see the top of this file).
+template <class Op>
+concept multi_output_op = op_description<Op> && requires {
+    requires Op::multi_output;
+};
+
+/// Output I of a node of multi-output op Op, seen as an op of its own: what a static
+/// expression holds for `get<I>(node)`. It has Op's name, inputs, params and dtypes; it is
+/// never listed in all_ops and has no kernel of its own (the executor runs Op once).
+template <class Op, std::size_t I>
+    requires multi_output_op<Op>
+struct output_of {
+    using base = Op;                                      ///< the multi-output op
+    static constexpr std::size_t index = I;               ///< which output
+    static constexpr std::string_view name = Op::name;    ///< the op's JSON name
+    static constexpr std::string_view hint = Op::hint;    ///< the op's auto-name hint
+    static constexpr auto inputs = Op::inputs;            ///< the op's inputs
+    static constexpr op_kind kind = op_kind::materialized;
+    static constexpr dtype_set dtypes = op_dtypes<Op>();  ///< the op's dtypes
+    using params = typename Op::params;
+};
 
 } // namespace symflow::ops

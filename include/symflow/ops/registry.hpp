@@ -15,6 +15,7 @@
 #include "layers.hpp"
 #include "reduce.hpp"
 #include "shape_ops.hpp"
+#include "split.hpp"
 #include "unary_math.hpp"
 
 namespace symflow::ops {
@@ -54,9 +55,9 @@ using all_ops = op_list<
     // dot.hpp, layers.hpp
     dot_op, batch_dot_op, fully_connected_op<3>, fully_connected_op<2>, softmax_op, log_softmax_op,
     softmax_output_op, dropout_op,
-    // shape_ops.hpp, join.hpp, fill_where.hpp
+    // shape_ops.hpp, join.hpp, fill_where.hpp, split.hpp
     reshape_op, transpose_op, expand_dims_op, squeeze_op, flatten_op, slice_op, slice_axis_op, tile_op, repeat_op,
-    cast_op, concat_op<2>, stack_op<2>, zeros_like_op, ones_like_op, where_op>;
+    cast_op, concat_op<2>, stack_op<2>, zeros_like_op, ones_like_op, where_op, split_op>;
 
 /// Calls f.template operator()<Op>() for every op in all_ops, in order.
 template <class F>

@@ -1,11 +1,13 @@
 #pragma once
 // Symbol: a type-erased symbolic graph (MXNet's mx.sym.Symbol).
+#include <concepts>
 #include <map>
 #include <optional>
 #include <ostream>
 #include <sstream>
 #include <string>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "../core/context.hpp"
@@ -80,14 +82,19 @@ public:
     /// Number of outputs.
     std::size_t size() const { return outputs_.size(); }
     /// The i-th output as a symbol of its own.
-    Symbol operator[](std::size_t i) const {
-        if (i >= outputs_.size())
-            throw error("Symbol index " + std::to_string(i) + " out of range: the symbol has " +
+    template <std::integral I>
+    Symbol operator[](I index) const {
+        if (std::cmp_less(index, 0) || std::cmp_greater_equal(index, outputs_.size()))
+            throw error("Symbol index " + std::to_string(index) + " out of range: the symbol has " +
                         std::to_string(outputs_.size()) + " outputs");
-        return Symbol({outputs_[i]});
+        return Symbol({outputs_[static_cast<std::size_t>(index)]});
     }
     /// The output named `output` (as list_outputs() names it).
-    Symbol operator[](std::string_view output) const {
+    Symbol operator[](const std::string& output) const { return by_name(output); }
+    Symbol operator[](const char* output) const { return by_name(output); }
+
+private:
+    Symbol by_name(std::string_view output) const {
         const auto names = list_outputs();
         std::optional<std::size_t> found;
         for (std::size_t i = 0; i < names.size(); ++i)
@@ -103,9 +110,8 @@ public:
         }
         return (*this)[*found];
     }
-    Symbol operator[](const char* output) const { return (*this)[std::string_view(output)]; }
-    Symbol operator[](const std::string& output) const { return (*this)[std::string_view(output)]; }
 
+public:
     /// The value of attribute `key` of the output node (hidden keys such as lr_mult also
     /// find `__lr_mult__`); nullopt if absent or if the symbol is a group.
     std::optional<std::string> attr(std::string_view key) const {
@@ -176,6 +182,7 @@ public:
     void save(const std::string& path) const;
     /// Graphviz text in the style of MXNet's plot_network (runtime/dot.hpp); shapes of
     /// the named arguments, when given, label the edges.
+    template <class = void>
     std::string to_dot(const std::map<std::string, Shape>& shapes = {}) const;
 
     /// Shapes of arguments, outputs and auxiliary states from the given argument shapes
@@ -271,8 +278,3 @@ inline Symbol Group(const std::vector<Symbol>& symbols) {
 }
 
 } // namespace symflow::sym
-
-// The parts of Symbol that need the whole runtime: inference and the interpreter.
-#include "executor.hpp"
-
-#include "json.hpp"

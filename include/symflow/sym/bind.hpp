@@ -2,6 +2,7 @@
 // symbol_base::bind: names checked at compile time, arrays at bind.
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "../exec/executor.hpp"
 #include "arg.hpp"
@@ -23,11 +24,14 @@ struct is_arg_dtype : std::false_type {};
 template <fixed_string N>
 struct is_arg_dtype<arg_dtype<N>> : std::true_type {};
 
-/// Runs inference over D with the given argument metas (in arguments_v<D> order).
+/// Runs inference over D with the given argument metas (in arguments_v<D> order): the
+/// metas of D's outputs (several for a node with several outputs).
 template <class D>
-node_meta infer_all(const D& d, const std::array<node_meta, arguments_v<D>.size()>& metas) {
+std::vector<node_meta> infer_all(const D& d, const std::array<node_meta, arguments_v<D>.size()>& metas) {
     planner<D, false> p(metas, nullptr);
-    return p.template walk<0>(d);
+    node_meta out = p.template walk<0>(d);
+    if constexpr (is_multi_output_node_v<D>) return p.multi_output(d.info().uid).metas;
+    else return {out};
 }
 } // namespace detail
 
@@ -68,7 +72,7 @@ auto symbol_base<D>::infer_shape(B&&... shapes) const {
             metas[i] = {b.shape, float32, true};
         };
         (place(shapes), ...);
-        r.out.push_back(detail::infer_all(self(), metas).shape);
+        for (const auto& m : detail::infer_all(self(), metas)) r.out.push_back(m.shape);
         for (const auto& m : metas) r.arg.push_back(m.shape);
     }
     return r;
@@ -88,7 +92,7 @@ auto symbol_base<D>::infer_type(B&&... dtypes) const {
             metas[i] = {Shape{}, b.dt, false};
         };
         (place(dtypes), ...);
-        r.out.push_back(detail::infer_all(self(), metas).dt);
+        for (const auto& m : detail::infer_all(self(), metas)) r.out.push_back(m.dt);
         for (const auto& m : metas) r.arg.push_back(m.dt);
     }
     return r;

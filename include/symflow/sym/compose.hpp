@@ -134,6 +134,7 @@ NodeEntry runtime_input(In&& in) {
 /// compose() when an operand is a runtime Symbol: the same node, held as data.
 template <ops::op_description Op, class... In>
 Symbol compose_runtime(std::string_view hint, std::string name, const typename Op::params& params, In&&... inputs) {
+    static_assert((single_output_input<In>() && ...), "an op input has several outputs");
     std::vector<NodeEntry> entries;
     (entries.push_back(runtime_input(std::forward<In>(inputs))), ...);
     auto n = make_node(&op_info_of<Op>(), std::move(name), params.to_attrs(), std::move(entries));
@@ -156,6 +157,7 @@ Symbol compose_runtime(std::string_view hint, std::string name, const typename O
 template <ops::op_description Op, class... In>
 expr<Op, std::remove_cvref_t<In>...> compose_static(std::string_view hint, std::string name,
                                                     typename Op::params params, In&&... inputs) {
+    static_assert((detail::single_output_input<In>() && ...), "an op input has several outputs");
     node_info info;
     info.uid = detail::next_node_uid();
     if (name.empty()) {

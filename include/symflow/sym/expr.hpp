@@ -1,6 +1,7 @@
 #pragma once
 // Static symbols: Variable<"A">() and op nodes whose types are the graph.
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <ostream>
 #include <string>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "../core/context.hpp"
+#include "../core/error.hpp"
 #include "../core/fixed_string.hpp"
 #include "../core/shape.hpp"
 #include "../ops/op.hpp"
@@ -116,6 +118,55 @@ auto Variable() {
 template <ops::op_description Op, class... In>
 class expr;
 
+namespace detail {
+template <class E>
+struct multi_output_traits {
+    static constexpr bool node = false, view = false;
+    static constexpr std::size_t index = 0;
+};
+template <class Op, class... In>
+    requires ops::multi_output_op<Op>
+struct multi_output_traits<expr<Op, In...>> {
+    static constexpr bool node = true, view = false;
+    static constexpr std::size_t index = 0;
+};
+template <class Op, std::size_t I, class... In>
+struct multi_output_traits<expr<ops::output_of<Op, I>, In...>> {
+    static constexpr bool node = false, view = true;
+    static constexpr std::size_t index = I;
+};
+} // namespace detail
+
+/// True for a static node with several outputs (what split() returns): it can be bound,
+/// printed and converted, but only one of its outputs, get<I>(node), can be an op input.
+template <class E>
+inline constexpr bool is_multi_output_node_v = detail::multi_output_traits<std::remove_cvref_t<E>>::node;
+/// True for output I of a node with several outputs (get<I>(node)).
+template <class E>
+inline constexpr bool is_output_of_v = detail::multi_output_traits<std::remove_cvref_t<E>>::view;
+/// Which output of its node E is: I for get<I>(node), else 0.
+template <class E>
+inline constexpr std::size_t output_index_v = detail::multi_output_traits<std::remove_cvref_t<E>>::index;
+
+/// Instantiated (and failing) when a node with several outputs is given as an op input;
+/// its template argument names the op (MXNet refuses this too: an input is one output).
+template <class Op>
+struct several_outputs_as_input {
+    static_assert(sizeof(Op) == 0,
+                  "an op input is a node with several outputs (see several_outputs_as_input<op>); pick one "
+                  "with sf::sym::get<I>(node) or node.template output<I>()");
+    static constexpr bool value = false;
+};
+
+namespace detail {
+/// True unless E is a node with several outputs (which fails, naming its op).
+template <class E>
+constexpr bool single_output_input() {
+    if constexpr (is_multi_output_node_v<E>) return several_outputs_as_input<typename std::remove_cvref_t<E>::op>::value;
+    else return true;
+}
+} // namespace detail
+
 /// Instantiated (and failing) when an elementwise op gets operands whose shapes, known
 /// at compile time, differ; its template arguments name the op and both shapes.
 template <class Op, class LhsShape, class RhsShape>
@@ -202,7 +253,44 @@ public:
     const std::tuple<In...>& inputs() const { return inputs_; }
     std::tuple<In...>& inputs() { return inputs_; }
 
+    /// Number of outputs of a node with several outputs (MXNet's len(s)).
+    std::size_t size() const
+        requires ops::multi_output_op<Op>
+    {
+        return Op::num_outputs(params_);
+    }
+    /// Output I of a node with several outputs: a single-output static symbol (named like
+    /// the node, listing `<name>_output<I>`) usable in any expression; every output used
+    /// refers to this one node, computed once. I >= size() throws symflow::error.
+    template <std::size_t I>
+        requires ops::multi_output_op<Op>
+    expr<ops::output_of<Op, I>, In...> output() const&;
+    template <std::size_t I>
+        requires ops::multi_output_op<Op>
+    expr<ops::output_of<Op, I>, In...> output() &&;
+    /// node[std::integral_constant<std::size_t, I>{}]: output<I>() with the index as a value.
+    template <class T, T I>
+        requires(ops::multi_output_op<Op> && std::is_integral_v<T> && !std::is_same_v<T, bool>)
+    auto operator[](std::integral_constant<T, I>) const& {
+        static_assert(I >= 0, "node[...]: an output index cannot be negative");
+        return this->template output<static_cast<std::size_t>(I)>();
+    }
+    template <class T, T I>
+        requires(ops::multi_output_op<Op> && std::is_integral_v<T> && !std::is_same_v<T, bool>)
+    auto operator[](std::integral_constant<T, I>) && {
+        static_assert(I >= 0, "node[...]: an output index cannot be negative");
+        return std::move(*this).template output<static_cast<std::size_t>(I)>();
+    }
+
 private:
+    void check_output_index(std::size_t i) const {
+        const std::size_t n = Op::num_outputs(params_);
+        if (i >= n)
+            throw error("output " + std::to_string(i) + " of " + std::string(Op::name) + " node '" + info_.name +
+                        "' does not exist: it has " + std::to_string(n) + " outputs (0 to " + std::to_string(n - 1) +
+                        ")");
+    }
+
     node_info info_;
     params_type params_;
     std::tuple<In...> inputs_;
@@ -233,6 +321,36 @@ void for_each_op_node(E&& e, F&& f) {
         std::apply([&](auto&... in) { (for_each_op_node(in, f), ...); }, e.inputs());
         f(e);
     }
+}
+
+template <ops::op_description Op, class... In>
+template <std::size_t I>
+    requires ops::multi_output_op<Op>
+expr<ops::output_of<Op, I>, In...> expr<Op, In...>::output() const& {
+    check_output_index(I);
+    auto r = std::apply([&](const In&... in) { return expr<ops::output_of<Op, I>, In...>(info_, params_, in...); },
+                        inputs_);
+    // a copy taken from an lvalue: its names are settled, as for any lvalue operand (compose.hpp)
+    for_each_op_node(r, [](auto& n) { n.info().counter = -1; });
+    return r;
+}
+template <ops::op_description Op, class... In>
+template <std::size_t I>
+    requires ops::multi_output_op<Op>
+expr<ops::output_of<Op, I>, In...> expr<Op, In...>::output() && {
+    check_output_index(I);
+    return std::apply(
+        [&](In&... in) {
+            return expr<ops::output_of<Op, I>, In...>(std::move(info_), std::move(params_), std::move(in)...);
+        },
+        inputs_);
+}
+
+/// get<I>(node): output I of a node with several outputs (node.output<I>()).
+template <std::size_t I, class E>
+    requires is_multi_output_node_v<E>
+auto get(E&& node) {
+    return std::forward<E>(node).template output<I>();
 }
 
 namespace detail {

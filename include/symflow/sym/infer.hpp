@@ -4,6 +4,7 @@
 #include <array>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "../core/dtype.hpp"
 #include "../core/error.hpp"
@@ -21,7 +22,9 @@ template <class E>
 std::string describe(const E& e) {
     if constexpr (is_variable_v<E>) return "argument '" + e.name() + "'";
     else {
-        std::string r = "'" + e.name() + "' (" + std::string(E::op::name) + " of ";
+        std::string r = "'" + e.name() + "'" +
+                        (is_output_of_v<E> ? " output " + std::to_string(output_index_v<E>) : std::string()) + " (" +
+                        std::string(E::op::name) + " of ";
         const auto& args = arguments_v<E>;
         for (std::size_t i = 0; i < args.size(); ++i) r += (i ? ", " : "") + std::string(args[i]);
         return r + ")";
@@ -36,8 +39,47 @@ std::string describe_input(const expr<Op, In...>& e, std::size_t j, std::index_s
     return std::string(Op::inputs[j]) + " " + r;
 }
 
+/// The multi-output op behind Op: Op itself, or Base for output_of<Base, I>.
+template <class Op>
+struct multi_output_base {
+    using type = Op;
+};
+template <class Op, std::size_t I>
+struct multi_output_base<ops::output_of<Op, I>> {
+    using type = Op;
+};
+
 inline std::string meta_str(const node_meta& m) {
     return (m.shape_known ? m.shape.str() + " " : std::string()) + std::string(dtype_name(m.dt));
+}
+
+/// "SliceChannel node 'slice'": how errors name a node.
+template <class Op, class... In>
+std::string node_label(const expr<Op, In...>& e) {
+    return std::string(Op::name) + " node '" + e.name() + "'";
+}
+
+/// Rejects inputs whose dtype op Op does not take, naming the node and the input.
+template <class Op, class... In>
+void check_dtypes(const expr<Op, In...>& e, const std::array<node_meta, sizeof...(In)>& in) {
+    for (std::size_t i = 0; i < in.size(); ++i)
+        if (!ops::op_dtypes<Op>().contains(in[i].dt))
+            throw error(node_label(e) + ": dtype " + std::string(dtype_name(in[i].dt)) + " of " +
+                        describe_input(e, i, std::index_sequence_for<In...>{}) + " is not supported; " +
+                        std::string(Op::name) + " takes " + ops::op_dtypes<Op>().str());
+}
+
+/// f() (an op's own infer rule), its errors prefixed with the node and its inputs' metas.
+template <class Op, class... In, class F>
+auto with_node_context(const expr<Op, In...>& e, const std::array<node_meta, sizeof...(In)>& in, F&& f) {
+    try {
+        return f();
+    } catch (const error& err) {
+        std::string inputs;
+        for (std::size_t i = 0; i < in.size(); ++i)
+            inputs += (i ? ", " : "") + describe_input(e, i, std::index_sequence_for<In...>{}) + " " + meta_str(in[i]);
+        throw error(node_label(e) + " (" + inputs + "): " + err.what());
+    }
 }
 
 /// The rule of node e given its inputs' metas: equal shapes and dtypes for elementwise
@@ -45,12 +87,9 @@ inline std::string meta_str(const node_meta& m) {
 template <class Op, class... In>
 node_meta apply_rule(const expr<Op, In...>& e, const std::array<node_meta, sizeof...(In)>& in) {
     constexpr auto seq = std::index_sequence_for<In...>{};
-    const std::string node = std::string(Op::name) + " node '" + e.name() + "'";
-    for (std::size_t i = 0; i < in.size(); ++i)
-        if (!ops::op_dtypes<Op>().contains(in[i].dt))
-            throw error(node + ": dtype " + std::string(dtype_name(in[i].dt)) + " of " + describe_input(e, i, seq) +
-                        " is not supported; " + std::string(Op::name) + " takes " + ops::op_dtypes<Op>().str());
+    check_dtypes(e, in);
     if constexpr (Op::kind == ops::op_kind::elementwise) {
+        const std::string node = node_label(e);
         for (std::size_t i = 1; i < in.size(); ++i) {
             if (in[i].shape_known && in[0].shape_known && in[i].shape != in[0].shape)
                 throw error(node + ": input shapes differ: " + describe_input(e, 0, seq) + " has shape " +
@@ -67,15 +106,21 @@ node_meta apply_rule(const expr<Op, In...>& e, const std::array<node_meta, sizeo
         for (const auto& m : in) out.shape_known = out.shape_known && m.shape_known;
         return out;
     } else {
-        try {
-            return Op::infer(e.params(), in);
-        } catch (const error& err) {
-            std::string inputs;
-            for (std::size_t i = 0; i < in.size(); ++i)
-                inputs += (i ? ", " : "") + describe_input(e, i, seq) + " " + meta_str(in[i]);
-            throw error(node + " (" + inputs + "): " + err.what());
-        }
+        return with_node_context(e, in, [&] { return Op::infer(e.params(), in); });
     }
+}
+
+/// The rule of a node with several outputs (the node itself or one of its outputs): the
+/// metas of all its outputs, from the op's infer_outputs().
+template <class Op, class... In>
+std::vector<node_meta> apply_rule_outputs(const expr<Op, In...>& e, const std::array<node_meta, sizeof...(In)>& in) {
+    using base = typename multi_output_base<Op>::type;
+    check_dtypes(e, in);
+    auto metas = with_node_context(e, in, [&] { return base::infer_outputs(e.params(), in); });
+    if (metas.size() != base::num_outputs(e.params()))
+        throw error("internal: " + node_label(e) + " inferred " + std::to_string(metas.size()) + " outputs, not " +
+                    std::to_string(base::num_outputs(e.params())));
+    return metas;
 }
 } // namespace detail
 

@@ -1,9 +1,11 @@
 #pragma once
 // Static-symbol forms of the shape ops (Reshape, transpose, expand_dims, squeeze, Flatten,
-// slice, slice_axis, tile, repeat, Cast), the joins (Concat, stack) and zeros_like,
+// slice, slice_axis, split/SliceChannel, tile, repeat, Cast), the joins (Concat, stack) and zeros_like,
 // ones_like, where; each auto-named as mx.sym's function of that name, or named by a
 // trailing name argument.
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -18,6 +20,7 @@
 #include "../ops/join.hpp"
 #include "../ops/op.hpp"
 #include "../ops/shape_ops.hpp"
+#include "../ops/split.hpp"
 #include "compose.hpp"
 #include "expr.hpp"
 
@@ -153,6 +156,43 @@ template <symbol_operand X>
 auto slice_axis(X&& x, int axis, long long begin, std::optional<long long> end, std::string name = {}) {
     return shape_fn_detail::one<ops::slice_axis_op>("slice_axis", std::forward<X>(x), {axis, begin, end},
                                                     std::move(name));
+}
+
+// ---- split, SliceChannel (several outputs) -----------------------------------------------
+
+namespace shape_fn_detail {
+/// SliceChannel of x: a static node with several outputs, or for a runtime x a runtime
+/// Symbol of all of them (as mx.sym.split returns).
+template <class X>
+auto split(std::string_view hint, X&& x, ops::split_param p, std::string name) {
+    if (p.num_outputs < 1)
+        throw error("split: num_outputs is " + std::to_string(p.num_outputs) + "; it must be at least 1");
+    auto node = compose<ops::split_op>(hint, std::move(name), p, std::forward<X>(x));
+    if constexpr (runtime_symbol<decltype(node)>) {
+        const std::shared_ptr<Node>& n = node.outputs()[0].node;
+        std::vector<NodeEntry> outs;
+        for (std::uint32_t i = 0; i < n->num_outputs(); ++i) outs.push_back(NodeEntry{n, i, 0});
+        return Symbol(std::move(outs));
+    } else {
+        return node;
+    }
+}
+} // namespace shape_fn_detail
+
+/// split(x, {.num_outputs = 3[, .axis = 1][, .squeeze_axis = false]}[, name]): x cut into
+/// num_outputs equal pieces along `axis`; op SliceChannel (alias split), auto-named
+/// split<N>. The result is one node with several outputs: list_outputs() gives
+/// `<name>_output0`, ...; get<I>(node) (or node.output<I>()) is output I, usable in any
+/// expression; binding the node itself gives every output.
+template <symbol_operand X>
+auto split(X&& x, ops::split_param p, std::string name = {}) {
+    return shape_fn_detail::split("split", std::forward<X>(x), p, std::move(name));
+}
+/// SliceChannel(x, {.num_outputs = 3, ...}[, name]): the same op under its JSON name,
+/// auto-named slicechannel<N>.
+template <symbol_operand X>
+auto SliceChannel(X&& x, ops::split_param p, std::string name = {}) {
+    return shape_fn_detail::split("slicechannel", std::forward<X>(x), p, std::move(name));
 }
 
 // ---- tile, repeat -----------------------------------------------------------------------

@@ -1,5 +1,6 @@
 #pragma once
 // Converting a static expression to a runtime Symbol: a walk over its type.
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -11,6 +12,18 @@
 namespace symflow::sym {
 
 namespace detail {
+template <class Op>
+struct runtime_op {
+    using type = Op;
+};
+template <class Op, std::size_t I>
+struct runtime_op<ops::output_of<Op, I>> {
+    using type = Op;
+};
+/// The op a runtime node of static op Op has: Op, or the node's op for one of its outputs.
+template <class Op>
+using runtime_op_t = typename runtime_op<Op>::type;
+
 /// Memo of the walk: copies of one op node (same uid) and variables of one name map
 /// to one runtime node, so a node used twice appears once.
 struct to_symbol_state {
@@ -34,9 +47,13 @@ std::shared_ptr<Node> to_node(const E& e, to_symbol_state& st) {
         auto it = st.ops.find(e.info().uid);
         if (it != st.ops.end()) return it->second;
         std::vector<NodeEntry> inputs;
-        std::apply([&](const auto&... in) { (inputs.push_back(NodeEntry{to_node(in, st), 0, 0}), ...); },
-                   e.inputs());
-        auto n = make_node(&op_info_of<typename E::op>(), e.name(), e.params().to_attrs(), std::move(inputs));
+        std::apply(
+            [&](const auto&... in) {
+                (inputs.push_back(NodeEntry{to_node(in, st), output_index_v<decltype(in)>, 0}), ...);
+            },
+            e.inputs());
+        auto n = make_node(&op_info_of<runtime_op_t<typename E::op>>(), e.name(), e.params().to_attrs(),
+                           std::move(inputs));
         st.ops.emplace(e.info().uid, n);
         return n;
     }
@@ -47,7 +64,15 @@ std::shared_ptr<Node> to_node(const E& e, to_symbol_state& st) {
 template <static_symbol E>
 Symbol to_symbol(const E& e) {
     detail::to_symbol_state st;
-    return Symbol({NodeEntry{detail::to_node(e, st), 0, 0}});
+    auto n = detail::to_node(e, st);
+    if constexpr (is_multi_output_node_v<E>) {
+        // a node with several outputs converts to all of them, as MXNet's split() returns
+        std::vector<NodeEntry> outs;
+        for (std::uint32_t i = 0; i < n->num_outputs(); ++i) outs.push_back(NodeEntry{n, i, 0});
+        return Symbol(std::move(outs));
+    } else {
+        return Symbol({NodeEntry{std::move(n), output_index_v<E>, 0}});
+    }
 }
 
 template <class D>
@@ -65,7 +90,15 @@ std::string symbol_base<D>::debug_str() const { return to_symbol(self()).debug_s
 template <class D>
 std::vector<std::string> symbol_base<D>::list_outputs() const {
     if constexpr (is_variable_v<D>) return {self().name()};
-    else return {self().name() + "_output"};
+    else if constexpr (is_multi_output_node_v<D>) {
+        std::vector<std::string> r;  // MXNet's multi-output ops name theirs output0, output1, ...
+        for (std::size_t i = 0; i < self().size(); ++i) r.push_back(self().name() + "_output" + std::to_string(i));
+        return r;
+    } else if constexpr (is_output_of_v<D>) {
+        return {self().name() + "_output" + std::to_string(output_index_v<D>)};
+    } else {
+        return {self().name() + "_output"};
+    }
 }
 
 } // namespace symflow::sym
