@@ -14,6 +14,7 @@ pkgs=(
   libeigen3-dev libxtensor-dev     # peers in the benchmarks
   python3-numpy                    # numpy fixtures and the numpy benchmark
   clang                            # compile-fail tests are also checked with clang
+  graphviz                         # dot renders the runtime_graph example's drawing
 )
 
 missing=()

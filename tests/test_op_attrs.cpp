@@ -71,7 +71,7 @@ ops::attr_map with_extras(ops::attr_map m) {
 /// Ops whose attributes include a required one.
 bool has_required(std::string_view name) {
     for (std::string_view n : {"Activation", "FullyConnected", "Concat", "stack", "clip", "expand_dims", "slice",
-                               "slice_axis", "tile", "repeat", "Cast"})
+                               "slice_axis", "tile", "repeat", "Cast", "SliceChannel"})
         if (n == name) return true;
     return false;
 }

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,20 @@ public:
                                 declared.str() + " but is given shape " + m.shape.str());
             }
             return m;
+        } else if constexpr (is_multi_output_node_v<X> || is_output_of_v<X>) {
+            // a node with several outputs runs once, however many of them are read; this
+            // occurrence's slot holds the output it stands for
+            constexpr std::size_t slot = Off + materialized_count_v<X> - 1;
+            const multi_node& node = multi_[plan_multi<Off>(x)];
+            constexpr std::size_t i = output_index_v<X>;
+            if (i >= node.metas.size())
+                throw error("output " + std::to_string(i) + " of " + std::string(X::op::name) + " node '" + x.name() +
+                            "' does not exist: it has " + std::to_string(node.metas.size()) + " outputs");
+            if constexpr (Build) {
+                slot_arrays[slot] = node.arrays[i];
+                (*table_)[num_args + slot] = node.arrays[i].raw();
+            }
+            return node.metas[i];
         } else {
             constexpr std::size_t slot = Off + materialized_count_v<X> - 1;
             if constexpr (is_materialized_v<X>) {
@@ -64,6 +79,19 @@ public:
             }
             return m;
         }
+    }
+
+    /// What the planner knows of one node with several outputs.
+    struct multi_node {
+        std::uint64_t uid;
+        std::vector<node_meta> metas;     ///< one per output
+        std::vector<nd::NDArray> arrays;  ///< one per output (with Build)
+    };
+    /// The node with several outputs of identity `uid`, once walked.
+    const multi_node& multi_output(std::uint64_t uid) const {
+        for (const auto& m : multi_)
+            if (m.uid == uid) return m;
+        throw error("internal: no node with several outputs of this identity was planned");
     }
 
     std::vector<std::function<void()>> steps;  ///< in dependency order
@@ -94,10 +122,33 @@ private:
         return {walk<input_offset_v<Off, K, In...>>(std::get<K>(x.inputs()))...};
     }
 
+    /// Walks the inputs of node x with several outputs and plans it the first time its
+    /// identity is met: its output metas, and with Build an array per output and one step
+    /// computing them all. Its index in multi_.
+    template <std::size_t Off, class Op, class... In>
+    std::size_t plan_multi(const expr<Op, In...>& x) {
+        for (std::size_t k = 0; k < multi_.size(); ++k)
+            if (multi_[k].uid == x.info().uid) return k;
+        auto in = walk_inputs<Off>(x, std::index_sequence_for<In...>{});
+        multi_node node{x.info().uid, apply_rule_outputs(x, in), {}};
+        if constexpr (Build) {
+            using base = typename multi_output_base<Op>::type;
+            std::array<nd::NDArray, sizeof...(In)> inputs = inputs_of<Off>(x, in, std::index_sequence_for<In...>{});
+            for (const auto& m : node.metas) node.arrays.emplace_back(m.shape, m.dt);
+            auto params = x.params();
+            steps.push_back([params, inputs, outs = node.arrays]() mutable {
+                base::compute_outputs(params, inputs, std::span<nd::NDArray>(outs));
+            });
+        }
+        multi_.push_back(std::move(node));
+        return multi_.size() - 1;
+    }
+
     /// The array holding the value of input x (slots from Off) of a materialized node.
     template <std::size_t Off, class X>
     nd::NDArray value_of(const X& x, const node_meta& m) {
         if constexpr (is_variable_v<X>) return arg_arrays[index_of(arguments_v<E>, X::fixed_name.view())];
+        else if constexpr (is_output_of_v<X>) return slot_arrays[Off + materialized_count_v<X> - 1];  // set by walk
         else if constexpr (is_materialized_v<X>) {
             constexpr std::size_t slot = Off + materialized_count_v<X> - 1;
             for (const auto& [uid, s] : seen_)
@@ -130,6 +181,7 @@ private:
     const std::array<node_meta, num_args>& args_;
     table_t* table_;
     std::vector<std::pair<std::uint64_t, std::size_t>> seen_;  // uid -> slot of its first occurrence
+    std::vector<multi_node> multi_;                            // nodes with several outputs, as met
     std::array<node_meta, num_slots> slot_meta_{};
 };
 
@@ -153,7 +205,9 @@ public:
         for (std::size_t i = 0; i < num_args; ++i) st_->table[i] = args[i].raw();
         const E& root = st_->expr;
         node_meta out = p.template walk<0>(root);
-        if constexpr (is_materialized_v<E>) {
+        if constexpr (is_multi_output_node_v<E>) {
+            st_->outputs = p.multi_output(root.info().uid).arrays;  // every output, as MXNet binds split()
+        } else if constexpr (is_materialized_v<E>) {
             st_->outputs.push_back(p.slot_arrays[materialized_count_v<E> - 1]);
         } else {
             st_->outputs.emplace_back(out.shape, out.dt);

@@ -20,14 +20,14 @@
 //                 kernel, writing every element of `out` and allocating nothing.
 // Several outputs (SliceChannel/split; ops/split.hpp): a materialized op whose node has
 // more than one output sets `static constexpr bool multi_output = true` and has
-//   num_outputs(params) -> std::size_t                 how many outputs a node has
+//   num_outputs(params) -> std::size_t: how many outputs a node has
 //   num_outputs_attr    the attribute that counts them ("num_outputs"); op_info reads it,
-//                       so a runtime Node gets that many outputs and NodeEntry index i
-//                       is output i
-//   info_outputs, output_names   the count without the attribute and output 0's name
+//                       so a runtime Node gets that many outputs (Node::outputs) and
+//                       NodeEntry index i is output i
+//   info_outputs, output_names   the count without the attribute, and output 0's name
 //                       (MXNet names them output0, output1, ...: `slice_output1`)
-//   infer_outputs(params, std::array<meta, N>) -> std::vector<meta>: one meta per output,
-//                       errors as for infer()
+//   infer_outputs(params, std::array<meta, N>) -> std::vector<meta>: one meta per output
+//                       (num_outputs of them), errors as for infer()
 //   compute_outputs(params, std::array<nd::NDArray, N>, std::span<nd::NDArray> outs):
 //                       one call writes every element of every outs[i] (outs.size() ==
 //                       num_outputs), allocating nothing; a node runs once per forward
@@ -246,9 +246,9 @@ struct output_of {
     static constexpr std::string_view name = Op::name;    ///< the op's JSON name
     static constexpr std::string_view hint = Op::hint;    ///< the op's auto-name hint
     static constexpr auto inputs = Op::inputs;            ///< the op's inputs
-    static constexpr op_kind kind = op_kind::materialized;
-    static constexpr dtype_set dtypes = op_dtypes<Op>();  ///< the op's dtypes
-    using params = typename Op::params;
+    static constexpr op_kind kind = op_kind::materialized;  ///< read from the node's buffer
+    static constexpr dtype_set dtypes = op_dtypes<Op>();     ///< the op's dtypes
+    using params = typename Op::params;                      ///< the op's params
 };
 
 } // namespace symflow::ops

@@ -25,6 +25,7 @@ struct split_param {
     int axis = 1;               ///< the axis cut; negative counts from the end
     bool squeeze_axis = false;  ///< remove the cut axis from the outputs (pieces must be 1 long)
 
+    /// MXNet's text: num_outputs always, axis and squeeze_axis when not their defaults.
     std::map<std::string, std::string> to_attrs() const {
         std::map<std::string, std::string> r{{"num_outputs", std::to_string(num_outputs)}};
         if (axis != 1) r["axis"] = std::to_string(axis);
@@ -53,6 +54,7 @@ struct split_op {
     using params = split_param;
 
     // ---- several outputs (op.hpp) ----
+    /// A SliceChannel node has num_outputs outputs.
     static constexpr bool multi_output = true;
     /// The attribute holding the number of outputs (what op_info reads to count them).
     static constexpr std::string_view num_outputs_attr = "num_outputs";
@@ -68,9 +70,10 @@ struct split_op {
 
     /// The cut axis (validated) and the length of each piece.
     struct resolved {
-        std::size_t axis;
-        Shape::dim_t piece;
+        std::size_t axis;    ///< in [0, ndim)
+        Shape::dim_t piece;  ///< the axis length / num_outputs
     };
+    /// Validates p against the input shape s: errors name the axis, its length and num_outputs.
     static resolved resolve(const split_param& p, const Shape& s) {
         if (s.ndim() == 0) throw error("cannot split a 0-d input: it has no axis " + std::to_string(p.axis));
         shape_detail::check_max_ndim(s, "SliceChannel");

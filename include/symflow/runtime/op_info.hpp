@@ -106,6 +106,7 @@ op_info describe_op() {
         r.outputs = Op::info_outputs;
         for (auto n : Op::output_names) r.output_names.emplace_back(n);
     }
+    if constexpr (requires { Op::num_outputs_attr; }) r.num_outputs_attr = Op::num_outputs_attr;  // SliceChannel
     return r;
 }
 
@@ -178,9 +179,6 @@ inline const std::vector<std::unique_ptr<op_info>>& op_table() {
         add(listed_op("add_n", {}));
         t.back()->rule = op_info::inputs_rule::num_args;
         t.back()->aliases = {"ElementWiseSum", "_contrib_add_n"};
-        add(listed_op("SliceChannel", {"data"}));
-        t.back()->aliases = {"split"};
-        t.back()->num_outputs_attr = "num_outputs";
         add(listed_op("SoftmaxActivation", {"data"}));
         add(listed_op("Crop", {}));
         t.back()->rule = op_info::inputs_rule::num_args;

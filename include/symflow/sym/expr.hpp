@@ -119,6 +119,7 @@ template <ops::op_description Op, class... In>
 class expr;
 
 namespace detail {
+/// Whether E is a node with several outputs (node) or one output of such a node (view).
 template <class E>
 struct multi_output_traits {
     static constexpr bool node = false, view = false;
@@ -162,8 +163,10 @@ namespace detail {
 /// True unless E is a node with several outputs (which fails, naming its op).
 template <class E>
 constexpr bool single_output_input() {
-    if constexpr (is_multi_output_node_v<E>) return several_outputs_as_input<typename std::remove_cvref_t<E>::op>::value;
-    else return true;
+    if constexpr (is_multi_output_node_v<E>)
+        return several_outputs_as_input<typename std::remove_cvref_t<E>::op>::value;
+    else
+        return true;
 }
 } // namespace detail
 
@@ -265,6 +268,7 @@ public:
     template <std::size_t I>
         requires ops::multi_output_op<Op>
     expr<ops::output_of<Op, I>, In...> output() const&;
+    /// output<I>() of a temporary node: moves the node into its output.
     template <std::size_t I>
         requires ops::multi_output_op<Op>
     expr<ops::output_of<Op, I>, In...> output() &&;
@@ -275,6 +279,7 @@ public:
         static_assert(I >= 0, "node[...]: an output index cannot be negative");
         return this->template output<static_cast<std::size_t>(I)>();
     }
+    /// node[...] of a temporary node: moves the node into its output.
     template <class T, T I>
         requires(ops::multi_output_op<Op> && std::is_integral_v<T> && !std::is_same_v<T, bool>)
     auto operator[](std::integral_constant<T, I>) && {
@@ -283,6 +288,7 @@ public:
     }
 
 private:
+    /// Throws symflow::error unless output i exists.
     void check_output_index(std::size_t i) const {
         const std::size_t n = Op::num_outputs(params_);
         if (i >= n)
@@ -323,6 +329,7 @@ void for_each_op_node(E&& e, F&& f) {
     }
 }
 
+// output<I>(): defined here, after for_each_op_node, which settles the copy's names.
 template <ops::op_description Op, class... In>
 template <std::size_t I>
     requires ops::multi_output_op<Op>

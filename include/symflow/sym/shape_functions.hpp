@@ -1,8 +1,8 @@
 #pragma once
 // Static-symbol forms of the shape ops (Reshape, transpose, expand_dims, squeeze, Flatten,
-// slice, slice_axis, split/SliceChannel, tile, repeat, Cast), the joins (Concat, stack) and zeros_like,
-// ones_like, where; each auto-named as mx.sym's function of that name, or named by a
-// trailing name argument.
+// slice, slice_axis, split/SliceChannel, tile, repeat, Cast), the joins (Concat, stack) and
+// zeros_like, ones_like, where; each auto-named as mx.sym's function of that name, or named
+// by a trailing name argument.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
