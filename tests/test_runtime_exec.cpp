@@ -5,6 +5,10 @@
 #include <cmath>
 #include <random>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include <symflow/symflow.hpp>
 
 namespace sf = symflow;
@@ -279,4 +283,31 @@ TEST_CASE("Dropout runs as identity, Concat of runtime symbols of any count") {
     CHECK(dr.bind(sf::cpu(), {{"A", A}}).forward()[0].to_vector<float>() == std::vector<float>{1, 2});
     auto c = concat(a, b, a, sf::ops::concat_param{.dim = 0});
     CHECK(c.bind(sf::cpu(), {{"A", A}, {"B", B}}).forward()[0].to_vector<float>() == std::vector<float>{1, 2, 3, 1, 2});
+}
+
+TEST_CASE("independent materialized siblings run as OpenMP tasks with the same results") {
+    Symbol a = sf::sym::Variable("A"), b = sf::sym::Variable("B"), c = sf::sym::Variable("C"),
+           d = sf::sym::Variable("D");
+    auto e = sf::sym::dot(a, b) + sf::sym::dot(c, d);
+    auto A = filled({96, 96}, 1), B = filled({96, 96}, 2), C = filled({96, 96}, 3), D = filled({96, 96}, 4);
+    auto ex = e.bind(sf::cpu(), {{"A", A}, {"B", B}, {"C", C}, {"D", D}});
+    auto with_tasks = ex.forward()[0].to_vector<float>();
+#ifdef _OPENMP
+    if (omp_get_max_threads() > 1) CHECK(ex.num_task_steps() == 2);
+#endif
+    ex.set_serial_siblings(true);
+    CHECK(ex.num_task_steps() == 0);
+    auto serial = ex.forward()[0].to_vector<float>();
+    CHECK(with_tasks == serial);
+    auto va = A.to_vector<float>(), vb = B.to_vector<float>(), vc = C.to_vector<float>(), vd = D.to_vector<float>();
+    for (int i = 0; i < 96; i += 17)
+        for (int j = 0; j < 96; j += 13) {
+            double r = 0;
+            for (int k = 0; k < 96; ++k) r += double(va[i * 96 + k]) * vb[k * 96 + j] + double(vc[i * 96 + k]) * vd[k * 96 + j];
+            CHECK(serial[i * 96 + j] == Approx(r).epsilon(1e-4).margin(1e-4));
+        }
+    // small siblings stay serial: a task would cost more than it saves
+    auto small = e.bind(sf::cpu(), {{"A", filled({4, 4}, 1)}, {"B", filled({4, 4}, 2)}, {"C", filled({4, 4}, 3)},
+                                    {"D", filled({4, 4}, 4)}});
+    CHECK(small.num_task_steps() == 0);
 }

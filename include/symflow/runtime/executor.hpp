@@ -10,6 +10,7 @@
 // pays for the fork. Nothing is allocated in forward().
 #include <algorithm>
 #include <cstring>
+#include <exception>
 #include <map>
 #include <memory>
 #include <string>
@@ -55,7 +56,8 @@ struct materialized_step {
     const op_runtime* runtime = nullptr;
     parsed_params params;
     std::vector<nd::NDArray> in;
-    nd::NDArray out;
+    std::shared_ptr<const void> packed;  ///< `in` as the kernel takes it
+    mutable nd::NDArray out;             ///< mutable: kernels take the output by reference
 };
 /// A head that is a variable: copied into its output array.
 struct copy_step {
@@ -65,6 +67,10 @@ struct copy_step {
 /// Elements per tile: 8 KiB per buffer, so a tree's live buffers stay in L1/L2.
 inline constexpr std::size_t tile_bytes = 8192;
 
+/// Independent steps run as OpenMP tasks when at least two of them touch this many
+/// elements (inputs plus output): below it a task costs more than it saves.
+inline constexpr std::size_t task_min_work = std::size_t(1) << 13;
+
 } // namespace rt
 
 /// Runs a runtime Symbol bound to arrays (MXNet's Executor).
@@ -72,7 +78,11 @@ class RuntimeExecutor {
 public:
     /// Runs the graph; returns the outputs, which are the same arrays at every call.
     const std::vector<nd::NDArray>& forward() {
-        for (const auto& s : steps_) std::visit([&](const auto& st) { run(st); }, s);
+        for (const auto& w : waves_) {
+            if (w.tasks) run_as_tasks(w.begin, w.end);
+            else
+                for (std::size_t i = w.begin; i < w.end; ++i) std::visit([&](const auto& st) { run(st); }, steps_[i]);
+        }
         return outputs_;
     }
     /// The output arrays (valid, and overwritten by each forward()).
@@ -90,6 +100,16 @@ public:
     }
     /// Number of steps forward() runs (fusion trees, materialized nodes, copies).
     std::size_t num_steps() const { return steps_.size(); }
+    /// Number of steps that run as OpenMP tasks beside an independent sibling.
+    std::size_t num_task_steps() const {
+        std::size_t n = 0;
+        for (const auto& w : waves_) n += w.tasks ? w.end - w.begin : 0;
+        return n;
+    }
+    /// Turns sibling tasks off (true) or back to the planner's choice; for benchmarks.
+    void set_serial_siblings(bool serial) {
+        for (auto& w : waves_) w.tasks = !serial && w.tasks_planned;
+    }
     /// Bytes of intermediate storage the plan holds: tile buffers plus pooled arrays.
     std::size_t intermediate_bytes() const { return scratch_bytes_ + pool_bytes_; }
     /// The symbol this executor runs.
@@ -101,18 +121,53 @@ public:
 
 private:
     using step = std::variant<rt::fused_step, rt::materialized_step, rt::copy_step>;
+    /// Steps [begin, end) depend only on earlier waves: they may run in any order.
+    struct wave {
+        std::size_t begin, end;
+        bool tasks_planned = false;  ///< enough independent work to run them as tasks
+        bool tasks = false;
+    };
+
+    /// Independent siblings as OpenMP tasks of one parallel region: each kernel then runs
+    /// on one thread (nested regions are serial), which beats splitting each in turn when
+    /// each is large enough (see ops::parallel_min_elements). The first exception a task
+    /// throws is rethrown after all have finished.
+    void run_as_tasks(std::size_t begin, std::size_t end) {
+        std::exception_ptr failure;
+#ifdef _OPENMP
+#pragma omp parallel num_threads(threads_)
+#pragma omp single
+        {
+            for (std::size_t i = begin; i < end; ++i) {
+#pragma omp task firstprivate(i) shared(failure)
+                {
+                    try {
+                        std::visit([&](const auto& st) { run(st); }, steps_[i]);
+                    } catch (...) {
+#pragma omp critical(symflow_task_failure)
+                        if (!failure) failure = std::current_exception();
+                    }
+                }
+            }
+        }
+#else
+        for (std::size_t i = begin; i < end; ++i) std::visit([&](const auto& st) { run(st); }, steps_[i]);
+#endif
+        if (failure) std::rethrow_exception(failure);
+    }
 
     void run(const rt::copy_step& s) {
         std::memcpy(s.to.raw(), s.from.raw(), s.from.size() * dtype_size(s.from.dtype()));
     }
-    void run(const rt::materialized_step& s) {
-        nd::NDArray out = s.out;  // a handle copy: no allocation
-        s.runtime->compute(s.params.get(), s.in, out);
-    }
+    void run(const rt::materialized_step& s) { s.runtime->compute(s.params.get(), s.packed.get(), s.out); }
     void run(const rt::fused_step& s) {
         const std::size_t tile = std::max<std::size_t>(rt::tile_bytes / s.elem, 64);
         const std::size_t tiles = (s.n + tile - 1) / tile;
 #ifdef _OPENMP
+        if (omp_in_parallel()) {  // a task beside siblings: this thread, its own scratch
+            run_tiles(s, scratch_for(static_cast<std::size_t>(omp_get_thread_num())), 0, tiles, tile);
+            return;
+        }
         if (s.n >= ops::parallel_min_elements && threads_ > 1 && tiles > 1) {
 #pragma omp parallel num_threads(threads_)
             {
@@ -147,6 +202,7 @@ private:
 
     Symbol symbol_;
     std::vector<step> steps_;
+    std::vector<wave> waves_;
     std::vector<nd::NDArray> outputs_;
     std::map<std::string, nd::NDArray> args_, aux_;
     nd::NDArray scratch_;
@@ -275,8 +331,31 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
                 else leaves_of[si].push_back(j);
             }
         }
-        for (auto j : leaves_of[si]) last_read[j] = std::max(last_read[j], si);
     }
+    // Waves: a step runs one wave after the latest step it reads, so the steps of one wave
+    // are independent (they may run as tasks). Steps are planned and run in wave order; a
+    // buffer returns to the pool at the end of the wave of its last reader.
+    std::vector<std::size_t> wave_of(step_roots.size(), 0);
+    for (std::size_t si = 0; si < step_roots.size(); ++si)
+        for (auto j : leaves_of[si])
+            if (!g.nodes[j]->is_variable()) wave_of[si] = std::max(wave_of[si], wave_of[step_of[j]] + 1);
+    {
+        std::vector<std::size_t> order(step_roots.size());
+        for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+        std::stable_sort(order.begin(), order.end(), [&](auto x, auto y) { return wave_of[x] < wave_of[y]; });
+        std::vector<std::size_t> roots2, waves2;
+        std::vector<std::vector<std::size_t>> leaves2;
+        for (auto k : order) {
+            roots2.push_back(step_roots[k]);
+            waves2.push_back(wave_of[k]);
+            leaves2.push_back(std::move(leaves_of[k]));
+        }
+        step_roots = std::move(roots2);
+        wave_of = std::move(waves2);
+        leaves_of = std::move(leaves2);
+    }
+    for (std::size_t si = 0; si < step_roots.size(); ++si)
+        for (auto j : leaves_of[si]) last_read[j] = std::max(last_read[j], wave_of[si]);
 
     // A pool of reusable buffers: a result's storage returns to it after its last reader.
     struct pooled {
@@ -374,16 +453,49 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
             st.runtime = g.runtime[r];
             st.params = g.params[r];
             for (std::size_t k = 0; k < g.nodes[r]->inputs.size(); ++k) st.in.push_back(value[input_of(r, k)]);
+            st.packed = st.runtime->pack(st.in);
             st.out = value[r];
             ex.steps_.push_back(std::move(st));
         }
-        // inputs whose last reader this was go back to the pool
-        for (auto j : leaves_of[si])
-            if (last_read[j] == si && !head[j] && !g.nodes[j]->is_variable()) release(value[j]);
+        // at the end of a wave, inputs whose last reader was in it go back to the pool
+        if (si + 1 == step_roots.size() || wave_of[si + 1] != wave_of[si])
+            for (std::size_t sk = si + 1; sk-- > 0 && wave_of[sk] == wave_of[si];)
+                for (auto j : leaves_of[sk])
+                    if (last_read[j] == wave_of[si] && !head[j] && !g.nodes[j]->is_variable()) release(value[j]);
     }
-    // variable heads copy after everything else has run (the copies were queued first)
-    std::stable_partition(ex.steps_.begin(), ex.steps_.end(),
-                          [](const step& st) { return !std::holds_alternative<rt::copy_step>(st); });
+    // The waves as ranges of steps; variable heads (queued first) are copied in a last wave.
+    {
+        const std::size_t copies = ex.steps_.size() - step_roots.size();
+        std::vector<step> ordered;
+        ordered.reserve(ex.steps_.size());
+        for (std::size_t si = 0; si < step_roots.size();) {
+            wave wv{si, si};
+            std::size_t big = 0;
+            for (; si < step_roots.size() && wave_of[si] == wave_of[wv.begin]; ++si) {
+                std::size_t work = 0;
+                std::visit(
+                    [&](const auto& st) {
+                        using S = std::decay_t<decltype(st)>;
+                        if constexpr (std::is_same_v<S, rt::fused_step>) work = st.n * st.ops.size();
+                        else if constexpr (std::is_same_v<S, rt::materialized_step>) {
+                            work = st.out.size();
+                            for (const auto& a : st.in) work += a.size();
+                        }
+                    },
+                    ex.steps_[copies + si]);
+                big += work >= rt::task_min_work ? 1 : 0;
+                ordered.push_back(std::move(ex.steps_[copies + si]));
+            }
+            wv.end = si;
+            wv.tasks_planned = wv.tasks = big >= 2 && ex.threads_ > 1;
+            ex.waves_.push_back(wv);
+        }
+        if (copies) {
+            ex.waves_.push_back(wave{ordered.size(), ordered.size() + copies});
+            for (std::size_t c = 0; c < copies; ++c) ordered.push_back(std::move(ex.steps_[c]));
+        }
+        ex.steps_ = std::move(ordered);
+    }
 
     const std::size_t tile = std::max<std::size_t>(rt::tile_bytes / max_elem, 64);
     ex.scratch_per_thread_ = max_slots * tile * max_elem + 64;

@@ -5,7 +5,10 @@
 //
 // The table is a function template: its ~120 ops x 4 dtypes of kernels are compiled only
 // in translation units that bind or infer runtime graphs, never in those that only build,
-// print or save them.
+// print or save them. A program with many such translation units can compile it once:
+// define SYMFLOW_RUNTIME_KERNELS_EXTERN in all of them and, in one,
+//     template const symflow::sym::rt::op_runtime* symflow::sym::rt::find_runtime<void>(std::string_view);
+// (about 20 s of compile time saved per translation unit at -O0).
 #include <array>
 #include <cstddef>
 #include <map>
@@ -15,6 +18,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include <xsimd/xsimd.hpp>
 
@@ -44,8 +48,11 @@ struct op_runtime {
     ops::meta (*infer)(const void* params, std::span<const ops::meta> in);
     /// The elementwise kernel for dtype `dt` (dt is in dtypes).
     tile_kernel (*elementwise)(const void* params, dtype dt);
-    /// The materialized kernel: writes every element of `out`.
-    void (*compute)(const void* params, std::span<const nd::NDArray> in, nd::NDArray& out);
+    /// The inputs of a materialized node packed once at bind in the form its kernel takes
+    /// (a std::array of handles), so that forward() copies no handle (and no shape).
+    std::shared_ptr<const void> (*pack)(std::span<const nd::NDArray> in);
+    /// The materialized kernel on packed inputs: writes every element of `out`.
+    void (*compute)(const void* params, const void* packed, nd::NDArray& out);
 };
 
 namespace detail {
@@ -108,20 +115,28 @@ ops::meta infer_op(const void* params, std::span<const ops::meta> in) {
 }
 
 template <class Op>
-void compute_op(const void* params, std::span<const nd::NDArray> in, nd::NDArray& out) {
+std::shared_ptr<const void> pack_op(std::span<const nd::NDArray> in) {
     constexpr std::size_t N = ops::arity_v<Op>;
-    std::array<nd::NDArray, N> a;
-    for (std::size_t i = 0; i < N; ++i) a[i] = in[i];
-    Op::compute(*static_cast<const typename Op::params*>(params), a, out);
+    auto a = std::make_shared<std::array<nd::NDArray, N>>();
+    for (std::size_t i = 0; i < N && i < in.size(); ++i) (*a)[i] = in[i];
+    return a;
+}
+
+template <class Op>
+void compute_op(const void* params, const void* packed, nd::NDArray& out) {
+    constexpr std::size_t N = ops::arity_v<Op>;
+    Op::compute(*static_cast<const typename Op::params*>(params),
+                *static_cast<const std::array<nd::NDArray, N>*>(packed), out);
 }
 
 /// The runtime entry of a fixed-arity op description.
 template <class Op>
 op_runtime make_runtime() {
-    op_runtime r{Op::kind, ops::arity_v<Op>, ops::op_dtypes<Op>(), &parse_op<Op>, nullptr, nullptr, nullptr};
+    op_runtime r{Op::kind, ops::arity_v<Op>, ops::op_dtypes<Op>(), &parse_op<Op>, nullptr, nullptr, nullptr, nullptr};
     if constexpr (Op::kind == ops::op_kind::elementwise) r.elementwise = &elementwise_op<Op>;
     else {
         r.infer = &infer_op<Op>;
+        r.pack = &pack_op<Op>;
         r.compute = &compute_op<Op>;
     }
     return r;
@@ -140,9 +155,12 @@ inline op_runtime fully_connected_runtime() {
         return p.no_bias ? infer_op<ops::fully_connected_op<2>>(params, in)
                          : infer_op<ops::fully_connected_op<3>>(params, in);
     };
-    r.compute = [](const void* params, std::span<const nd::NDArray> in, nd::NDArray& out) {
-        if (static_cast<const P*>(params)->no_bias) compute_op<ops::fully_connected_op<2>>(params, in, out);
-        else compute_op<ops::fully_connected_op<3>>(params, in, out);
+    r.pack = [](std::span<const nd::NDArray> in) {
+        return in.size() == 2 ? pack_op<ops::fully_connected_op<2>>(in) : pack_op<ops::fully_connected_op<3>>(in);
+    };
+    r.compute = [](const void* params, const void* packed, nd::NDArray& out) {
+        if (static_cast<const P*>(params)->no_bias) compute_op<ops::fully_connected_op<2>>(params, packed, out);
+        else compute_op<ops::fully_connected_op<3>>(params, packed, out);
     };
     return r;
 }
@@ -155,8 +173,12 @@ op_runtime join_runtime() {
     r.infer = [](const void* params, std::span<const ops::meta> in) {
         return Op::infer(*static_cast<const typename Op::params*>(params), in);
     };
-    r.compute = [](const void* params, std::span<const nd::NDArray> in, nd::NDArray& out) {
-        Op::compute(*static_cast<const typename Op::params*>(params), in, out);
+    r.pack = [](std::span<const nd::NDArray> in) -> std::shared_ptr<const void> {
+        return std::make_shared<const std::vector<nd::NDArray>>(in.begin(), in.end());
+    };
+    r.compute = [](const void* params, const void* packed, nd::NDArray& out) {
+        Op::compute(*static_cast<const typename Op::params*>(params),
+                    std::span<const nd::NDArray>(*static_cast<const std::vector<nd::NDArray>*>(packed)), out);
     };
     return r;
 }
@@ -181,5 +203,9 @@ const op_runtime* find_runtime(std::string_view name) {
     auto it = table.find(name);
     return it == table.end() ? nullptr : &it->second;
 }
+
+#ifdef SYMFLOW_RUNTIME_KERNELS_EXTERN
+extern template const op_runtime* find_runtime<void>(std::string_view);
+#endif
 
 } // namespace symflow::sym::rt
