@@ -132,7 +132,7 @@ private:
         auto in = walk_inputs<Off>(x, std::index_sequence_for<In...>{});
         multi_node node{x.info().uid, apply_rule_outputs(x, in), {}};
         if constexpr (Build) {
-            using base = typename multi_output_base<Op>::type;
+            using base = ops::node_op_t<Op>;
             std::array<nd::NDArray, sizeof...(In)> inputs = inputs_of<Off>(x, in, std::index_sequence_for<In...>{});
             for (const auto& m : node.metas) node.arrays.emplace_back(m.shape, m.dt);
             auto params = x.params();

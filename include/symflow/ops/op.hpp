@@ -251,4 +251,18 @@ struct output_of {
     using params = typename Op::params;                      ///< the op's params
 };
 
+namespace detail {
+template <class Op>
+struct node_op {
+    using type = Op;
+};
+template <class Op, std::size_t I>
+struct node_op<output_of<Op, I>> {
+    using type = Op;
+};
+} // namespace detail
+/// The op of the node behind Op: Op itself, or the multi-output op for output_of<Op, I>.
+template <class Op>
+using node_op_t = typename detail::node_op<Op>::type;
+
 } // namespace symflow::ops

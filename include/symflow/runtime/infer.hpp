@@ -133,8 +133,7 @@ graph_info analyze(const Symbol& s, const std::map<std::string, ops::meta>& give
                         std::to_string(n.inputs.size()));
         for (std::size_t k = 0; k < n.inputs.size(); ++k) {
             const auto& e = n.inputs[k];
-            const std::uint32_t limit = e.node->is_variable() ? 1 : 1;  // symflow computes output 0 of each op
-            if (e.index >= limit)
+            if (e.index > 0)  // the interpreter computes output 0 of each op
                 throw error(node_label(n) + ": input " + std::to_string(k) + " reads output " +
                             std::to_string(e.index) + " of '" + e.node->name +
                             "', which symflow does not compute (only the first output of an op is computed)");

@@ -39,16 +39,6 @@ std::string describe_input(const expr<Op, In...>& e, std::size_t j, std::index_s
     return std::string(Op::inputs[j]) + " " + r;
 }
 
-/// The multi-output op behind Op: Op itself, or Base for output_of<Base, I>.
-template <class Op>
-struct multi_output_base {
-    using type = Op;
-};
-template <class Op, std::size_t I>
-struct multi_output_base<ops::output_of<Op, I>> {
-    using type = Op;
-};
-
 inline std::string meta_str(const node_meta& m) {
     return (m.shape_known ? m.shape.str() + " " : std::string()) + std::string(dtype_name(m.dt));
 }
@@ -114,7 +104,7 @@ node_meta apply_rule(const expr<Op, In...>& e, const std::array<node_meta, sizeo
 /// metas of all its outputs, from the op's infer_outputs().
 template <class Op, class... In>
 std::vector<node_meta> apply_rule_outputs(const expr<Op, In...>& e, const std::array<node_meta, sizeof...(In)>& in) {
-    using base = typename multi_output_base<Op>::type;
+    using base = ops::node_op_t<Op>;
     check_dtypes(e, in);
     auto metas = with_node_context(e, in, [&] { return base::infer_outputs(e.params(), in); });
     if (metas.size() != base::num_outputs(e.params()))

@@ -12,17 +12,6 @@
 namespace symflow::sym {
 
 namespace detail {
-template <class Op>
-struct runtime_op {
-    using type = Op;
-};
-template <class Op, std::size_t I>
-struct runtime_op<ops::output_of<Op, I>> {
-    using type = Op;
-};
-/// The op a runtime node of static op Op has: Op, or the node's op for one of its outputs.
-template <class Op>
-using runtime_op_t = typename runtime_op<Op>::type;
 
 /// Memo of the walk: copies of one op node (same uid) and variables of one name map
 /// to one runtime node, so a node used twice appears once.
@@ -52,7 +41,7 @@ std::shared_ptr<Node> to_node(const E& e, to_symbol_state& st) {
                 (inputs.push_back(NodeEntry{to_node(in, st), output_index_v<decltype(in)>, 0}), ...);
             },
             e.inputs());
-        auto n = make_node(&op_info_of<runtime_op_t<typename E::op>>(), e.name(), e.params().to_attrs(),
+        auto n = make_node(&op_info_of<ops::node_op_t<typename E::op>>(), e.name(), e.params().to_attrs(),
                            std::move(inputs));
         st.ops.emplace(e.info().uid, n);
         return n;
