@@ -67,7 +67,10 @@ struct copy_step {
 /// Bytes per tile buffer (128 float32): small tiles keep every input stream of a tree
 /// moving together, as in a fused loop; 8 KiB tiles ran E = (A*B)+(C*D) on 1e6 float32
 /// at 0.35-0.45x the static executor, 512 B at 0.5-0.8x (bench/summary.cpp).
-inline constexpr std::size_t tile_bytes = 512;
+#ifndef SYMFLOW_TILE_BYTES
+#define SYMFLOW_TILE_BYTES 512
+#endif
+inline constexpr std::size_t tile_bytes = SYMFLOW_TILE_BYTES;
 
 /// Independent steps run as OpenMP tasks when at least two of them touch this many
 /// elements (inputs plus output): below it a task costs more than it saves.
@@ -163,7 +166,12 @@ private:
     }
     void run(const rt::materialized_step& s) { s.runtime->compute(s.params.get(), s.packed.get(), s.out); }
     void run(const rt::fused_step& s) {
-        const std::size_t tile = std::max<std::size_t>(rt::tile_bytes / s.elem, 64);
+        std::size_t tile = std::max<std::size_t>(rt::tile_bytes / s.elem, 64);
+        if (s.slots == 0) {  // one op on whole arrays: one range per thread, on cache lines
+            const std::size_t line = std::max<std::size_t>(64 / s.elem, 1);
+            tile = std::max<std::size_t>((s.n + std::size_t(threads_) - 1) / std::size_t(threads_), 1);
+            tile = (tile + line - 1) / line * line;
+        }
         const std::size_t tiles = (s.n + tile - 1) / tile;
 #ifdef _OPENMP
         if (omp_in_parallel()) {  // a task beside siblings: this thread, its own scratch
@@ -385,6 +393,7 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
     };
 
     std::size_t max_slots = 0, max_elem = 1;
+    std::vector<bool> absorbed(N, false);
     for (std::size_t si = 0; si < step_roots.size(); ++si) {
         const std::size_t r = step_roots[si];
         const auto& m = g.meta[r];
@@ -407,22 +416,55 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
                 }
                 return st.slots++;
             };
+            // Two-level kernels: top-down, an arithmetic node absorbs each arithmetic child
+            // read only by it; an absorbed node's inputs become its reader's operands, and
+            // it absorbs nothing itself (rt::pair_kernels.hpp).
+            auto pairable = [&](std::size_t i) {
+                return g.runtime[i]->pair && g.runtime[i]->pair(g.meta[i].dt, -1, -1).run;
+            };
+            {
+                std::vector<std::size_t> todo{r};
+                while (!todo.empty()) {
+                    auto x = todo.back();
+                    todo.pop_back();
+                    for (std::size_t k = 0; k < g.nodes[x]->inputs.size(); ++k) {
+                        auto j = input_of(x, k);
+                        if (!local[j]) continue;
+                        absorbed[j] = !absorbed[x] && pairable(x) && pairable(j);
+                        todo.push_back(j);
+                    }
+                }
+            }
+            auto operands = [&](std::size_t x) {
+                std::vector<std::size_t> o;
+                for (std::size_t k = 0; k < g.nodes[x]->inputs.size(); ++k) {
+                    auto j = input_of(x, k);
+                    if (absorbed[j]) {
+                        o.push_back(input_of(j, 0));
+                        o.push_back(input_of(j, 1));
+                    } else
+                        o.push_back(j);
+                }
+                return o;
+            };
             struct frame {
                 std::size_t node, next;
+                std::vector<std::size_t> operands;
             };
-            std::vector<frame> stack{{r, 0}};
+            std::vector<frame> stack;
+            stack.push_back({r, 0, operands(r)});
             while (!stack.empty()) {
                 auto& f = stack.back();
-                const Node& n = *g.nodes[f.node];
-                if (f.next < n.inputs.size()) {
-                    auto j = input_of(f.node, f.next++);
-                    if (local[j]) stack.push_back({j, 0});
+                if (f.next < f.operands.size()) {
+                    auto j = f.operands[f.next++];
+                    if (local[j]) stack.push_back({j, 0, operands(j)});
                     continue;
                 }
+                const Node& n = *g.nodes[f.node];
                 rt::tile_op op;
-                op.arity = n.inputs.size();
+                op.arity = f.operands.size();
                 for (std::size_t k = 0; k < op.arity; ++k) {
-                    auto j = input_of(f.node, k);
+                    auto j = f.operands[k];
                     if (local[j]) {
                         op.in[k] = {true, slot_of.at(j)};
                     } else {
@@ -436,7 +478,14 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
                 }
                 for (std::size_t k = 0; k < op.arity; ++k)
                     if (op.in[k].scratch) free_slots.push_back(op.in[k].index);
-                op.kernel = g.runtime[f.node]->elementwise(g.params[f.node].get(), g.meta[f.node].dt);
+                if (op.arity > n.inputs.size()) {
+                    auto side = [&](std::size_t k) {
+                        auto j = input_of(f.node, k);
+                        return absorbed[j] ? g.runtime[j]->arith : -1;
+                    };
+                    op.kernel = g.runtime[f.node]->pair(g.meta[f.node].dt, side(0), side(1));
+                } else
+                    op.kernel = g.runtime[f.node]->elementwise(g.params[f.node].get(), g.meta[f.node].dt);
                 if (!op.kernel.run)
                     throw error(rt::node_label(n) + ": no kernel for dtype " + std::string(dtype_name(g.meta[f.node].dt)));
                 if (f.node == r) op.root = true;

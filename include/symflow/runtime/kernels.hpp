@@ -25,6 +25,7 @@
 #include "../nd/ndarray.hpp"
 #include "../ops/attrs.hpp"
 #include "../ops/registry.hpp"
+#include "pair_kernels.hpp"
 
 namespace symflow::sym::rt {
 
@@ -33,7 +34,7 @@ using parsed_params = std::shared_ptr<const void>;
 
 /// One elementwise op for one dtype: out[i] = f(in0[i], in1[i], ...) for i < n.
 struct tile_kernel {
-    void (*run)(const void* prepared, const void* const* in, void* out, std::size_t n) = nullptr;
+    elementwise_fn run = nullptr;
     std::shared_ptr<const void> prepared;  ///< the params converted to the element type
 };
 
@@ -53,6 +54,11 @@ struct op_runtime {
     std::shared_ptr<const void> (*pack)(std::span<const nd::NDArray> in);
     /// The materialized kernel on packed inputs: writes every element of `out`.
     void (*compute)(const void* params, const void* packed, nd::NDArray& out);
+    /// Which of + - * / this op is (detail::arith_ops), or -1: a two-level kernel inlines it.
+    int arith = -1;
+    /// The two-level kernel with this op at the root and sides `left`, `right` (arith
+    /// indices, -1 for an input); run is null for a dtype without one.
+    tile_kernel (*pair)(dtype dt, int left, int right) = nullptr;
 };
 
 namespace detail {
@@ -107,6 +113,14 @@ tile_kernel elementwise_op(const void* params, dtype dt) {
 }
 
 template <class Op>
+tile_kernel pair_op(dtype dt, int left, int right) {
+    tile_kernel k;
+    if (dt == dtype::float32) k.run = pair_fn<arith_index<Op>(), float>(left, right);
+    if (dt == dtype::float64) k.run = pair_fn<arith_index<Op>(), double>(left, right);
+    return k;
+}
+
+template <class Op>
 ops::meta infer_op(const void* params, std::span<const ops::meta> in) {
     constexpr std::size_t N = ops::arity_v<Op>;
     std::array<ops::meta, N> a;
@@ -133,8 +147,13 @@ void compute_op(const void* params, const void* packed, nd::NDArray& out) {
 template <class Op>
 op_runtime make_runtime() {
     op_runtime r{Op::kind, ops::arity_v<Op>, ops::op_dtypes<Op>(), &parse_op<Op>, nullptr, nullptr, nullptr, nullptr};
-    if constexpr (Op::kind == ops::op_kind::elementwise) r.elementwise = &elementwise_op<Op>;
-    else {
+    if constexpr (Op::kind == ops::op_kind::elementwise) {
+        r.elementwise = &elementwise_op<Op>;
+        if constexpr (arith_index<Op>() >= 0) {
+            r.arith = arith_index<Op>();
+            r.pair = &pair_op<Op>;
+        }
+    } else {
         r.infer = &infer_op<Op>;
         r.pack = &pack_op<Op>;
         r.compute = &compute_op<Op>;
