@@ -58,6 +58,7 @@ struct materialized_step {
     std::vector<nd::NDArray> in;
     std::shared_ptr<const void> packed;  ///< `in` as the kernel takes it
     mutable nd::NDArray out;             ///< mutable: kernels take the output by reference
+    mutable std::vector<nd::NDArray> outs;  ///< every output, for an op with several
 };
 /// A head that is a variable: copied into its output array.
 struct copy_step {
@@ -164,7 +165,10 @@ private:
     void run(const rt::copy_step& s) {
         std::memcpy(s.to.raw(), s.from.raw(), s.from.size() * dtype_size(s.from.dtype()));
     }
-    void run(const rt::materialized_step& s) { s.runtime->compute(s.params.get(), s.packed.get(), s.out); }
+    void run(const rt::materialized_step& s) {
+        if (s.runtime->compute_outputs) s.runtime->compute_outputs(s.params.get(), s.packed.get(), s.outs);
+        else s.runtime->compute(s.params.get(), s.packed.get(), s.out);
+    }
     void run(const rt::fused_step& s) {
         std::size_t tile = std::max<std::size_t>(rt::tile_bytes / s.elem, 64);
         if (s.slots == 0) {  // one op on whole arrays: one range per thread, on cache lines
@@ -276,6 +280,11 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
         }
     }
     auto input_of = [&](std::size_t i, std::size_t k) { return canon[g.id.at(g.nodes[i]->inputs[k].node.get())]; };
+    using entry = std::pair<std::size_t, std::uint32_t>;  // (canonical node, output index)
+    auto input_entry = [&](std::size_t i, std::size_t k) { return entry{input_of(i, k), g.nodes[i]->inputs[k].index}; };
+    auto entry_meta = [&](const entry& e) -> const ops::meta& {
+        return e.second == 0 ? g.meta[e.first] : g.more[e.first][e.second - 1];
+    };
     auto is_elementwise = [&](std::size_t i) {
         return !g.nodes[i]->is_variable() && g.runtime[i]->kind == ops::op_kind::elementwise;
     };
@@ -304,21 +313,24 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
                    is_elementwise(consumer[i]);
 
     // Arrays: variables are bound; heads get output arrays; other results come from a pool.
-    std::vector<nd::NDArray> value(N);
+    // values[i] holds every output of node i (one, or num_outputs of a SliceChannel).
+    std::vector<std::vector<nd::NDArray>> values(N);
+    for (std::size_t i = 0; i < N; ++i) values[i].resize(1 + g.more[i].size());
+    auto value_of = [&](const entry& e) -> nd::NDArray& { return values[e.first][e.second]; };
     for (std::size_t i = 0; i < N; ++i)
-        if (canon[i] == i && g.nodes[i]->is_variable()) value[i] = arrays.at(g.nodes[i]->name);
+        if (canon[i] == i && g.nodes[i]->is_variable()) values[i][0] = arrays.at(g.nodes[i]->name);
     ex.outputs_.resize(s.size());
-    std::map<std::size_t, std::size_t> out_index;  // canonical head -> first output slot
+    std::map<entry, std::size_t> out_index;  // head entry -> first output slot
     for (std::size_t o = 0; o < s.size(); ++o) {
-        auto h = canon[g.id.at(s.outputs()[o].node.get())];
+        const entry h{canon[g.id.at(s.outputs()[o].node.get())], s.outputs()[o].index};
         if (auto it = out_index.find(h); it != out_index.end()) {
             ex.outputs_[o] = ex.outputs_[it->second];
             continue;
         }
         out_index.emplace(h, o);
-        const auto& m = g.meta[h];
+        const auto& m = entry_meta(h);
         ex.outputs_[o] = nd::zeros(m.shape, m.dt);
-        if (g.nodes[h]->is_variable()) ex.steps_.push_back(rt::copy_step{value[h], ex.outputs_[o]});
+        if (g.nodes[h.first]->is_variable()) ex.steps_.push_back(rt::copy_step{value_of(h), ex.outputs_[o]});
     }
 
     // Steps in topological order: each materialized node and each tree root is one step.
@@ -397,17 +409,20 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
     for (std::size_t si = 0; si < step_roots.size(); ++si) {
         const std::size_t r = step_roots[si];
         const auto& m = g.meta[r];
-        if (head[r]) value[r] = ex.outputs_[out_index.at(r)];
-        else value[r] = acquire(m);
+        for (std::uint32_t k = 0; k < values[r].size(); ++k) {
+            auto it = out_index.find({r, k});
+            values[r][k] = it != out_index.end() ? ex.outputs_[it->second] : acquire(entry_meta({r, k}));
+        }
         if (is_elementwise(r)) {
             rt::fused_step st;
             st.n = m.shape.num_elements();
             st.elem = dtype_size(m.dt);
-            st.out = value[r];
+            st.out = values[r][0];
             // post-order over the tree; slots are taken when a node is written and freed
             // when its reader has run, so a chain uses two
             std::vector<std::size_t> free_slots;
-            std::map<std::size_t, std::size_t> slot_of, array_of;
+            std::map<std::size_t, std::size_t> slot_of;
+            std::map<entry, std::size_t> array_of;
             auto take_slot = [&]() {
                 if (!free_slots.empty()) {
                     auto sl = free_slots.back();
@@ -436,27 +451,27 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
                 }
             }
             auto operands = [&](std::size_t x) {
-                std::vector<std::size_t> o;
+                std::vector<entry> o;
                 for (std::size_t k = 0; k < g.nodes[x]->inputs.size(); ++k) {
                     auto j = input_of(x, k);
                     if (absorbed[j]) {
-                        o.push_back(input_of(j, 0));
-                        o.push_back(input_of(j, 1));
+                        o.push_back(input_entry(j, 0));
+                        o.push_back(input_entry(j, 1));
                     } else
-                        o.push_back(j);
+                        o.push_back(input_entry(x, k));
                 }
                 return o;
             };
             struct frame {
                 std::size_t node, next;
-                std::vector<std::size_t> operands;
+                std::vector<entry> operands;
             };
             std::vector<frame> stack;
             stack.push_back({r, 0, operands(r)});
             while (!stack.empty()) {
                 auto& f = stack.back();
                 if (f.next < f.operands.size()) {
-                    auto j = f.operands[f.next++];
+                    auto j = f.operands[f.next++].first;
                     if (local[j]) stack.push_back({j, 0, operands(j)});
                     continue;
                 }
@@ -464,14 +479,14 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
                 rt::tile_op op;
                 op.arity = f.operands.size();
                 for (std::size_t k = 0; k < op.arity; ++k) {
-                    auto j = f.operands[k];
-                    if (local[j]) {
-                        op.in[k] = {true, slot_of.at(j)};
+                    const entry e = f.operands[k];
+                    if (local[e.first]) {
+                        op.in[k] = {true, slot_of.at(e.first)};
                     } else {
-                        auto [it, fresh] = array_of.emplace(j, st.arrays.size());
+                        auto [it, fresh] = array_of.emplace(e, st.arrays.size());
                         if (fresh) {
-                            st.arrays.push_back(value[j]);
-                            st.ptrs.push_back(value[j].raw());
+                            st.arrays.push_back(value_of(e));
+                            st.ptrs.push_back(value_of(e).raw());
                         }
                         op.in[k] = {false, it->second};
                     }
@@ -503,16 +518,18 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
             rt::materialized_step st;
             st.runtime = g.runtime[r];
             st.params = g.params[r];
-            for (std::size_t k = 0; k < g.nodes[r]->inputs.size(); ++k) st.in.push_back(value[input_of(r, k)]);
+            for (std::size_t k = 0; k < g.nodes[r]->inputs.size(); ++k) st.in.push_back(value_of(input_entry(r, k)));
             st.packed = st.runtime->pack(st.in);
-            st.out = value[r];
+            st.out = values[r][0];
+            if (st.runtime->compute_outputs) st.outs = values[r];
             ex.steps_.push_back(std::move(st));
         }
         // at the end of a wave, inputs whose last reader was in it go back to the pool
         if (si + 1 == step_roots.size() || wave_of[si + 1] != wave_of[si])
             for (std::size_t sk = si + 1; sk-- > 0 && wave_of[sk] == wave_of[si];)
                 for (auto j : leaves_of[sk])
-                    if (last_read[j] == wave_of[si] && !head[j] && !g.nodes[j]->is_variable()) release(value[j]);
+                    if (last_read[j] == wave_of[si] && !g.nodes[j]->is_variable())
+                        for (const auto& v : values[j]) release(v);  // output arrays are not pooled
     }
     // The waves as ranges of steps; variable heads (queued first) are copied in a last wave.
     {
@@ -529,7 +546,7 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
                         using S = std::decay_t<decltype(st)>;
                         if constexpr (std::is_same_v<S, rt::fused_step>) work = st.n * st.ops.size();
                         else if constexpr (std::is_same_v<S, rt::materialized_step>) {
-                            work = st.out.size();
+                            work = st.out.size() * std::max<std::size_t>(st.outs.size(), 1);
                             for (const auto& a : st.in) work += a.size();
                         }
                     },

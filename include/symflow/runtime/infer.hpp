@@ -34,12 +34,18 @@ struct graph_info {
     std::vector<std::shared_ptr<Node>> nodes;                ///< post-order, as tojson writes them
     std::unordered_map<const Node*, std::size_t> id;         ///< node -> position in `nodes`
     std::vector<ops::meta> meta;                             ///< output 0 of each node
+    std::vector<std::vector<ops::meta>> more;                ///< outputs 1.. of multi-output nodes
     std::vector<parsed_params> params;                       ///< parsed attributes of op nodes
     std::vector<const op_runtime*> runtime;                  ///< kernels of op nodes
     std::vector<std::size_t> input_id(const Node& n) const {  ///< ids of n's inputs
         std::vector<std::size_t> r;
         for (const auto& e : n.inputs) r.push_back(id.at(e.node.get()));
         return r;
+    }
+    /// What is known about the output an entry reads.
+    const ops::meta& entry_meta(const NodeEntry& e) const {
+        const auto i = id.at(e.node.get());
+        return e.index == 0 ? meta[i] : more[i].at(e.index - 1);
     }
 };
 
@@ -98,6 +104,7 @@ graph_info analyze(const Symbol& s, const std::map<std::string, ops::meta>& give
     const std::size_t N = g.nodes.size();
     g.meta.assign(N, ops::meta{Shape{}, dtype::float32, false});
     g.params.assign(N, nullptr);
+    g.more.assign(N, {});
     g.runtime.assign(N, nullptr);
 
     // Variables: what the caller gave, else what their attributes declare.
@@ -131,14 +138,19 @@ graph_info analyze(const Symbol& s, const std::map<std::string, ops::meta>& give
         if (r->arity != 0 && n.inputs.size() != r->arity)
             throw error(node_label(n) + ": takes " + std::to_string(r->arity) + " inputs, the node has " +
                         std::to_string(n.inputs.size()));
-        for (std::size_t k = 0; k < n.inputs.size(); ++k) {
-            const auto& e = n.inputs[k];
-            if (e.index > 0)  // the interpreter computes output 0 of each op
-                throw error(node_label(n) + ": input " + std::to_string(k) + " reads output " +
-                            std::to_string(e.index) + " of '" + e.node->name +
-                            "', which symflow does not compute (only the first output of an op is computed)");
-        }
     }
+    // Entries past output 0 must be outputs symflow computes (not Dropout's mask, say).
+    auto check_entry = [&](const NodeEntry& e, const std::string& reader) {
+        if (e.index == 0) return;
+        const auto* r = g.runtime[g.id.at(e.node.get())];
+        if (!r || !r->infer_outputs)
+            throw error(reader + " reads output " + std::to_string(e.index) + " of " + node_label(*e.node) +
+                        ", which symflow does not compute (it computes the first output of this op only)");
+    };
+    for (std::size_t i = 0; i < N; ++i)
+        for (std::size_t k = 0; k < g.nodes[i]->inputs.size(); ++k)
+            check_entry(g.nodes[i]->inputs[k], node_label(*g.nodes[i]) + ": input " + std::to_string(k));
+    for (std::size_t o = 0; o < s.outputs().size(); ++o) check_entry(s.outputs()[o], "output " + std::to_string(o));
 
     auto input_desc = [&](const Node& n, std::size_t k) {
         auto names = n.op->input_names(n.attrs);
@@ -158,12 +170,12 @@ graph_info analyze(const Symbol& s, const std::map<std::string, ops::meta>& give
                 if (fixed)
                     for (const auto& e : n.inputs)
                         if (auto j = g.id.at(e.node.get()); dt_free[j]) {
-                            g.meta[j].dt = g.meta[g.id.at(fixed->node.get())].dt;
+                            g.meta[j].dt = g.entry_meta(*fixed).dt;
                             dt_free[j] = 0;
                         }
             }
             std::vector<ops::meta> in;
-            for (const auto& e : n.inputs) in.push_back(g.meta[g.id.at(e.node.get())]);
+            for (const auto& e : n.inputs) in.push_back(g.entry_meta(e));
             for (std::size_t k = 0; k < in.size(); ++k)
                 if (!r.dtypes.contains(in[k].dt))
                     throw error(node_label(n) + ": dtype " + std::string(dtype_name(in[k].dt)) + " of " +
@@ -191,7 +203,12 @@ graph_info analyze(const Symbol& s, const std::map<std::string, ops::meta>& give
                 bool all_known = std::all_of(in.begin(), in.end(), [](const ops::meta& m) { return m.shape_known; });
                 if (!all_known && !final_pass && goal != infer_goal::types) continue;
                 try {
-                    g.meta[i] = r.infer(g.params[i].get(), in);
+                    if (r.infer_outputs) {
+                        auto all = r.infer_outputs(g.params[i].get(), in);
+                        g.meta[i] = all.at(0);
+                        g.more[i].assign(all.begin() + 1, all.end());
+                    } else
+                        g.meta[i] = r.infer(g.params[i].get(), in);
                 } catch (const error& err) {
                     std::string ins;
                     for (std::size_t k = 0; k < in.size(); ++k)
@@ -206,7 +223,7 @@ graph_info analyze(const Symbol& s, const std::map<std::string, ops::meta>& give
         bool changed = false;
         auto set = [&](const NodeEntry& e, const Shape& sh) {
             auto& m = g.meta[g.id.at(e.node.get())];
-            if (m.shape_known) return;
+            if (m.shape_known || e.index != 0) return;
             m.shape = sh;
             m.shape_known = true;
             changed = true;
@@ -219,11 +236,11 @@ graph_info analyze(const Symbol& s, const std::map<std::string, ops::meta>& give
                 std::optional<Shape> known;
                 if (g.meta[i].shape_known) known = g.meta[i].shape;
                 for (const auto& e : n.inputs)
-                    if (!known && g.meta[g.id.at(e.node.get())].shape_known) known = g.meta[g.id.at(e.node.get())].shape;
+                    if (!known && g.entry_meta(e).shape_known) known = g.entry_meta(e).shape;
                 if (known)
                     for (const auto& e : n.inputs) set(e, *known);
             } else if (n.op->name == "FullyConnected" && !n.inputs.empty()) {
-                const auto& data = g.meta[g.id.at(n.inputs[0].node.get())];
+                const auto& data = g.entry_meta(n.inputs[0]);
                 const auto& p = *static_cast<const ops::fully_connected_param*>(g.params[i].get());
                 if (!data.shape_known || data.shape.ndim() == 0 || p.num_hidden < 1) continue;
                 std::size_t k = 1;
@@ -233,7 +250,7 @@ graph_info analyze(const Symbol& s, const std::map<std::string, ops::meta>& give
                 if (n.inputs.size() > 1) set(n.inputs[1], Shape{p.num_hidden, static_cast<Shape::dim_t>(k)});
                 if (n.inputs.size() > 2) set(n.inputs[2], Shape{p.num_hidden});
             } else if (n.op->name == "SoftmaxOutput" && n.inputs.size() == 2) {
-                const auto& data = g.meta[g.id.at(n.inputs[0].node.get())];
+                const auto& data = g.entry_meta(n.inputs[0]);
                 if (!data.shape_known || data.shape.ndim() == 0) continue;
                 std::vector<Shape::dim_t> d(data.shape.begin(), data.shape.end() - 1);
                 set(n.inputs[1], Shape(std::move(d)));
@@ -305,7 +322,7 @@ inferred_shapes infer_shapes_impl(const Symbol& s, const std::map<std::string, S
     };
     for (const auto& a : s.list_arguments()) take(rt::var_meta(g, a), a, r.arg);
     for (const auto& o : s.outputs()) {
-        const auto& m = g.meta[g.id.at(o.node.get())];
+        const auto& m = g.entry_meta(o);
         r.out.push_back(m.shape_known ? m.shape : Shape{});
     }
     for (const auto& a : s.list_auxiliary_states()) take(rt::var_meta(g, a), a, r.aux);
@@ -331,7 +348,7 @@ inferred_types Symbol::infer_type(const std::map<std::string, dtype>& types) con
     auto g = rt::analyze(*this, rt::given_metas({}, types), rt::infer_goal::types, &types);
     inferred_types r;
     for (const auto& a : list_arguments()) r.arg.push_back(rt::var_meta(g, a).dt);
-    for (const auto& o : outputs_) r.out.push_back(g.meta[g.id.at(o.node.get())].dt);
+    for (const auto& o : outputs_) r.out.push_back(g.entry_meta(o).dt);
     for (const auto& a : list_auxiliary_states()) r.aux.push_back(rt::var_meta(g, a).dt);
     return r;
 }

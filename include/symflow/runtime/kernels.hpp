@@ -59,6 +59,10 @@ struct op_runtime {
     /// The two-level kernel with this op at the root and sides `left`, `right` (arith
     /// indices, -1 for an input); run is null for a dtype without one.
     tile_kernel (*pair)(dtype dt, int left, int right) = nullptr;
+    /// Ops with several outputs (SliceChannel): the rule and kernel for all of them at once
+    /// (`infer` and `compute` then refuse); null for single-output ops.
+    std::vector<ops::meta> (*infer_outputs)(const void* params, std::span<const ops::meta> in) = nullptr;
+    void (*compute_outputs)(const void* params, const void* packed, std::span<nd::NDArray> outs) = nullptr;
 };
 
 namespace detail {
@@ -157,6 +161,18 @@ op_runtime make_runtime() {
         r.infer = &infer_op<Op>;
         r.pack = &pack_op<Op>;
         r.compute = &compute_op<Op>;
+    }
+    if constexpr (ops::multi_output_op<Op>) {
+        r.infer_outputs = [](const void* params, std::span<const ops::meta> in) {
+            constexpr std::size_t N = ops::arity_v<Op>;
+            std::array<ops::meta, N> a;
+            for (std::size_t i = 0; i < N; ++i) a[i] = in[i];
+            return Op::infer_outputs(*static_cast<const typename Op::params*>(params), a);
+        };
+        r.compute_outputs = [](const void* params, const void* packed, std::span<nd::NDArray> outs) {
+            Op::compute_outputs(*static_cast<const typename Op::params*>(params),
+                                *static_cast<const std::array<nd::NDArray, ops::arity_v<Op>>*>(packed), outs);
+        };
     }
     return r;
 }
