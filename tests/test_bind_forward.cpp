@@ -138,3 +138,38 @@ TEST_CASE("Variables with a compile-time shape: bind checks the array, JSON attr
     sf::sym::Symbol r = e;
     CHECK(r.get_internals()[0].outputs()[0].node->attrs == std::map<std::string, std::string>{{"__shape__", "(2, 3)"}});
 }
+
+TEST_CASE("compile-time shapes follow broadcast ops, Flatten, softmax and Cast; bind agrees", "[sym][shape]") {
+    using sf::sym::static_shape;
+    using sf::sym::static_shape_t;
+    auto a = sf::sym::Variable<"A", 2, 3>();
+    auto row = sf::sym::Variable<"R", 3>();
+    auto col = sf::sym::Variable<"C", 4, 1, 1>();
+    auto x = sf::sym::Variable<"X", 2, 3, 4>();
+    auto bc = sf::sym::broadcast_add(a, row);          // (2, 3) with (3,)
+    auto outer = sf::sym::broadcast_mul(col, a);       // (4, 1, 1) with (2, 3)
+    auto fl = sf::sym::Flatten(x);                     // (2, 12)
+    auto fl1 = sf::sym::Flatten(row);                  // (3, 1)
+    auto sm = sf::sym::softmax(bc);
+    auto ct = sf::sym::Cast(a, sf::float64);
+    auto dyn = sf::sym::broadcast_add(a, sf::sym::Variable<"D">());
+    auto dt = sf::sym::dot(a, sf::sym::Variable<"W", 3, 5>());  // attribute-dependent: found at bind
+    STATIC_REQUIRE(std::is_same_v<static_shape_t<decltype(bc)>, static_shape<2, 3>>);
+    STATIC_REQUIRE(std::is_same_v<static_shape_t<decltype(outer)>, static_shape<4, 2, 3>>);
+    STATIC_REQUIRE(std::is_same_v<static_shape_t<decltype(fl)>, static_shape<2, 12>>);
+    STATIC_REQUIRE(std::is_same_v<static_shape_t<decltype(fl1)>, static_shape<3, 1>>);
+    STATIC_REQUIRE(std::is_same_v<static_shape_t<decltype(sm)>, static_shape<2, 3>>);
+    STATIC_REQUIRE(std::is_same_v<static_shape_t<decltype(ct)>, static_shape<2, 3>>);
+    STATIC_REQUIRE(std::is_same_v<static_shape_t<decltype(dyn)>, sf::sym::dynamic_shape>);
+    STATIC_REQUIRE(std::is_same_v<static_shape_t<decltype(dt)>, sf::sym::dynamic_shape>);
+    // the shapes the types carry are the shapes bind computes
+    auto A = sf::nd::ones(sf::Shape{2, 3}), R = sf::nd::ones(sf::Shape{3}), C = sf::nd::ones(sf::Shape{4, 1, 1}),
+         X = sf::nd::ones(sf::Shape{2, 3, 4});
+    CHECK(bc.bind(sf::cpu(), "A"_arg = A, "R"_arg = R).forward()[0].shape() == static_shape<2, 3>::shape());
+    CHECK(outer.bind(sf::cpu(), "C"_arg = C, "A"_arg = A).forward()[0].shape() == static_shape<4, 2, 3>::shape());
+    CHECK(fl.bind(sf::cpu(), "X"_arg = X).forward()[0].shape() == static_shape<2, 12>::shape());
+    CHECK(fl1.bind(sf::cpu(), "R"_arg = R).forward()[0].shape() == static_shape<3, 1>::shape());
+    // a later elementwise op checks against the propagated shape (a compile-fail case has the bad twin)
+    auto next = fl + sf::sym::Variable<"Y", 2, 12>();
+    STATIC_REQUIRE(std::is_same_v<static_shape_t<decltype(next)>, static_shape<2, 12>>);
+}

@@ -253,6 +253,7 @@ struct broadcast_binary {
     using elementwise_op = Elem;  ///< whose apply() computes each element
     static constexpr std::array<std::string_view, 2> inputs{"lhs", "rhs"};
     static constexpr op_kind kind = op_kind::materialized;
+    static constexpr shape_rule static_rule = shape_rule::broadcast;
     static constexpr dtype_set dtypes = op_dtypes<Elem>();
     using params = no_params;
 

@@ -342,6 +342,7 @@ struct softmax_base {
     static constexpr std::array<std::string_view, 1> inputs{"data"};
     static constexpr op_kind kind = op_kind::materialized;
     static constexpr dtype_set dtypes = float_dtypes;
+    static constexpr shape_rule static_rule = shape_rule::first;
     using params = softmax_param;
 
     /// The axis as an index into a shape of `ndim` dimensions, or an error.
@@ -450,6 +451,7 @@ struct softmax_output_op {
     static constexpr std::array<std::string_view, 2> inputs{"data", "label"};
     static constexpr op_kind kind = op_kind::materialized;
     static constexpr dtype_set dtypes = float_dtypes;
+    static constexpr shape_rule static_rule = shape_rule::first;
     using params = softmax_output_param;
 
     /// The data seen as (outer, len, inner), normalised along len.

@@ -69,6 +69,26 @@ enum class op_kind {
     materialized,  ///< computed into a buffer planned at bind (dot, reductions, shape ops)
 };
 
+/// How an op's output shape follows from its inputs' shapes alone, so that a static
+/// expression knows it at compile time. Ops whose shape depends on attribute values (dot's
+/// transposes, reshape, sum's axes) have none: their params are run-time values, and their
+/// shapes are checked at bind. An op opts in with `static constexpr shape_rule static_rule`.
+enum class shape_rule {
+    none,       ///< not known at compile time
+    equal,      ///< every input has the output's shape (elementwise ops, the default for them)
+    first,      ///< the output has input 0's shape (softmax, Cast, SoftmaxOutput)
+    broadcast,  ///< numpy broadcasting of the two inputs (broadcast_add ...)
+    flatten,    ///< (d0, d1 * ... * dn) of input 0 (Flatten)
+};
+
+/// The compile-time shape rule of Op (see shape_rule).
+template <class Op>
+constexpr shape_rule static_rule_of() {
+    if constexpr (requires { Op::static_rule; }) return Op::static_rule;
+    else if constexpr (Op::kind == op_kind::elementwise) return shape_rule::equal;
+    else return shape_rule::none;
+}
+
 /// What inference knows about a value: its shape (when known) and dtype.
 struct meta {
     Shape shape;

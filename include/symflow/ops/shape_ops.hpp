@@ -489,6 +489,7 @@ struct flatten_op {
     static constexpr std::array<std::string_view, 1> aliases{"flatten"};
     static constexpr std::array<std::string_view, 1> inputs{"data"};
     static constexpr op_kind kind = op_kind::materialized;
+    static constexpr shape_rule static_rule = shape_rule::flatten;
     using params = no_params;
 
     static meta infer(const no_params&, const std::array<meta, 1>& in) {
@@ -810,6 +811,7 @@ struct cast_op {
     static constexpr std::array<std::string_view, 1> aliases{"cast"};
     static constexpr std::array<std::string_view, 1> inputs{"data"};
     static constexpr op_kind kind = op_kind::materialized;
+    static constexpr shape_rule static_rule = shape_rule::first;
     using params = cast_param;
 
     static meta infer(const cast_param& p, const std::array<meta, 1>& in) {

@@ -1,5 +1,6 @@
 #pragma once
 // Static symbols: Variable<"A">() and op nodes whose types are the graph.
+#include <array>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "../core/context.hpp"
@@ -180,6 +182,17 @@ struct static_shape_mismatch {
     using type = dynamic_shape;
 };
 
+/// Instantiated (and failing) when a broadcasting op gets operands whose shapes, known at
+/// compile time, cannot be broadcast together; its template arguments name the op and both.
+template <class Op, class LhsShape, class RhsShape>
+struct static_broadcast_mismatch {
+    static_assert(sizeof(Op) == 0,
+                  "the operands of a broadcast op have compile-time shapes that numpy's rules cannot broadcast "
+                  "together (see static_broadcast_mismatch<op, shape, shape>): each axis, aligned from the last, "
+                  "must be equal or 1");
+    using type = dynamic_shape;
+};
+
 namespace detail {
 template <class E>
 struct static_shape_of {
@@ -218,13 +231,84 @@ template <class Op, class Acc, class First, class... Rest>
 struct fold_shapes<Op, Acc, First, Rest...> {
     using type = typename fold_shapes<Op, typename combine_shapes<Op, Acc, First>::type, Rest...>::type;
 };
-/// Elementwise ops keep their operands' (equal) compile-time shape; other ops' shapes are
-/// found at bind.
+/// numpy broadcasting of two compile-time shapes (A and B aligned at their last axes).
+template <class Op, class A, class B>
+struct broadcast_static {
+    using type = dynamic_shape;  // a shape not known at compile time: checked at bind
+};
+template <class Op, Shape::dim_t... X, Shape::dim_t... Y>
+struct broadcast_static<Op, static_shape<X...>, static_shape<Y...>> {
+    static constexpr std::size_t nx = sizeof...(X), ny = sizeof...(Y), n = nx > ny ? nx : ny;
+    struct result {
+        std::array<Shape::dim_t, n> dims{};
+        bool ok = true;
+    };
+    static constexpr result compute() {
+        const std::array<Shape::dim_t, nx> x{X...};
+        const std::array<Shape::dim_t, ny> y{Y...};
+        result r;
+        for (std::size_t k = 0; k < n; ++k) {  // k-th axis from the end
+            const Shape::dim_t a = k < nx ? x[nx - 1 - k] : 1, b = k < ny ? y[ny - 1 - k] : 1;
+            r.ok = r.ok && (a == b || a == 1 || b == 1);
+            r.dims[n - 1 - k] = a == 1 ? b : a;
+        }
+        return r;
+    }
+    static constexpr result value = compute();
+    template <std::size_t... K>
+    static auto make(std::index_sequence<K...>) -> static_shape<value.dims[K]...>;
+    template <bool Ok, class = void>  // lazily: the mismatch fails only when chosen
+    struct pick {
+        using type = decltype(make(std::make_index_sequence<n>{}));
+    };
+    template <class V>
+    struct pick<false, V> {
+        using type = typename static_broadcast_mismatch<Op, static_shape<X...>, static_shape<Y...>>::type;
+    };
+    using type = typename pick<value.ok>::type;
+};
+/// Flatten of a compile-time shape: (d0, d1 * ... * dn); (n,) gives (n, 1).
+template <class S>
+struct flatten_static {
+    using type = dynamic_shape;
+};
+template <Shape::dim_t D0, Shape::dim_t... Rest>
+struct flatten_static<static_shape<D0, Rest...>> {
+    using type = static_shape<D0, (Shape::dim_t(1) * ... * Rest)>;
+};
+template <class Op, class... In>
+struct first_shape {
+    using type = dynamic_shape;
+};
+template <class Op, class In0, class... In>
+struct first_shape<Op, In0, In...> {
+    using type = typename static_shape_of<In0>::type;
+};
+/// The compile-time shape of a node, by its op's shape_rule (ops::static_rule_of).
 template <class Op, class... In>
 struct static_shape_of<expr<Op, In...>> {
-    using type = std::conditional_t<Op::kind == ops::op_kind::elementwise,
-                                    typename fold_shapes<Op, dynamic_shape, typename static_shape_of<In>::type...>::type,
-                                    dynamic_shape>;
+    static constexpr ops::shape_rule rule = ops::static_rule_of<Op>();
+    template <ops::shape_rule R, class = void>
+    struct pick {
+        using type = dynamic_shape;
+    };
+    template <class V>
+    struct pick<ops::shape_rule::equal, V> {
+        using type = typename fold_shapes<Op, dynamic_shape, typename static_shape_of<In>::type...>::type;
+    };
+    template <class V>
+    struct pick<ops::shape_rule::first, V> {
+        using type = typename first_shape<Op, In...>::type;
+    };
+    template <class V>
+    struct pick<ops::shape_rule::broadcast, V> {
+        using type = typename broadcast_static<Op, typename static_shape_of<In>::type...>::type;
+    };
+    template <class V>
+    struct pick<ops::shape_rule::flatten, V> {
+        using type = typename flatten_static<typename first_shape<Op, In...>::type>::type;
+    };
+    using type = typename pick<rule>::type;
 };
 } // namespace detail
 
