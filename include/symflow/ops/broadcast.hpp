@@ -105,42 +105,55 @@ void check_layout(const Shape& out, const std::array<const Shape*, N>& in) {
                 std::to_string(max_ndim) + " are supported");
 }
 
+/// Calls run(pos, {in_k + offset_k}, len) for each contiguous run of output elements
+/// [begin, end), pos being the run's first output element: along a run, input k's values
+/// are at stride 0 or 1 (see run_broadcast). The position of `begin` is found once; the
+/// rest is an odometer, so a tile of a fused loop costs its runs, not a division each.
+template <class T, std::size_t N, class Run>
+void for_each_run_in(const layout<N>& l, const std::array<const T*, N>& in, std::size_t begin, std::size_t end,
+                     Run&& run) {
+    if (begin >= end) return;
+    const std::size_t inner = l.dims[l.ndim - 1];
+    // position of `begin`: its row index over the outer dims, and its column
+    std::array<std::size_t, max_ndim> idx{};
+    std::array<std::size_t, N> off{};
+    std::size_t row = begin / inner, col = begin % inner;
+    for (std::size_t d = l.ndim - 1; d-- > 0;) {
+        idx[d] = row % l.dims[d];
+        row /= l.dims[d];
+        for (std::size_t k = 0; k < N; ++k) off[k] += idx[d] * l.strides[k][d];
+    }
+    std::size_t pos = begin;
+    while (true) {
+        const std::size_t len = std::min(inner - col, end - pos);
+        std::array<const T*, N> p;
+        for (std::size_t k = 0; k < N; ++k) p[k] = in[k] + off[k] + col * l.strides[k][l.ndim - 1];
+        run(pos, p, len);
+        pos += len;
+        if (pos >= end) return;
+        col = 0;
+        for (std::size_t d = l.ndim - 1; d-- > 0;) {  // next row: an odometer over the outer dims
+            for (std::size_t k = 0; k < N; ++k) off[k] += l.strides[k][d];
+            if (++idx[d] < l.dims[d]) break;
+            for (std::size_t k = 0; k < N; ++k) off[k] -= l.strides[k][d] * l.dims[d];
+            idx[d] = 0;
+        }
+    }
+}
+
 /// The kernel: calls run(out + i, {in_k + offset_k}, n) for each contiguous run of the
-/// output, where input k's values along the run are at stride 0 or 1 (see run_strides).
-/// The output is split into cache-line-aligned element ranges across OpenMP threads
-/// when it is large, whatever its shape (a long 1-d run is split as well as many rows).
+/// output (see for_each_run_in). The output is split into cache-line-aligned element
+/// ranges across OpenMP threads when it is large, whatever its shape (a long 1-d run is
+/// split as well as many rows).
 template <class T, std::size_t N, class Run>
 void for_each_run(const layout<N>& l, T* out, const std::array<const T*, N>& in, Run run) {
     const std::size_t n = l.size;
     if (n == 0) return;
-    const std::size_t inner = l.dims[l.ndim - 1];
     auto range = [&](std::size_t begin, std::size_t end) {
-        if (begin >= end) return;
-        // position of `begin`: its row index over the outer dims, and its column
-        std::array<std::size_t, max_ndim> idx{};
-        std::array<std::size_t, N> off{};
-        std::size_t row = begin / inner, col = begin % inner;
-        for (std::size_t d = l.ndim - 1; d-- > 0;) {
-            idx[d] = row % l.dims[d];
-            row /= l.dims[d];
-            for (std::size_t k = 0; k < N; ++k) off[k] += idx[d] * l.strides[k][d];
-        }
-        std::size_t pos = begin;
-        while (true) {
-            const std::size_t len = std::min(inner - col, end - pos);
-            std::array<const T*, N> p;
-            for (std::size_t k = 0; k < N; ++k) p[k] = in[k] + off[k] + col * l.strides[k][l.ndim - 1];
-            run(out + pos, p, len);
-            pos += len;
-            if (pos >= end) return;
-            col = 0;
-            for (std::size_t d = l.ndim - 1; d-- > 0;) {  // next row: an odometer over the outer dims
-                for (std::size_t k = 0; k < N; ++k) off[k] += l.strides[k][d];
-                if (++idx[d] < l.dims[d]) break;
-                for (std::size_t k = 0; k < N; ++k) off[k] -= l.strides[k][d] * l.dims[d];
-                idx[d] = 0;
-            }
-        }
+        for_each_run_in<T, N>(l, in, begin, end,
+                              [&](std::size_t pos, const std::array<const T*, N>& p, std::size_t len) {
+                                  run(out + pos, p, len);
+                              });
     };
 #ifdef _OPENMP
     if (n >= ops::parallel_min_elements && omp_get_max_threads() > 1) {
@@ -168,41 +181,56 @@ std::array<bool, N> run_broadcast(const layout<N>& l) {
     return r;
 }
 
-/// out = Elem(lhs, rhs) broadcast, for element type T: runs where both sides advance use
-/// xsimd batches of both; a side that is broadcast along the run is splatted once.
+/// One run of Elem(a, b) over n elements: xsimd batches where both sides advance; a side
+/// broadcast along the run (bc[k]) is splatted once.
+template <class Elem, class T>
+void binary_run(const std::array<bool, 2>& bc, T* o, const T* a, const T* b, std::size_t n) {
+    using B = xsimd::batch<T>;
+    constexpr std::size_t W = B::size;
+    auto f = [](const auto& x, const auto& y) { return Elem::template apply<std::remove_cvref_t<decltype(x)>>(x, y); };
+    std::size_t i = 0;
+    if (!bc[0] && !bc[1]) {
+        for (; i + W <= n; i += W) f(B::load_unaligned(a + i), B::load_unaligned(b + i)).store_unaligned(o + i);
+        for (; i < n; ++i) o[i] = f(a[i], b[i]);
+    } else if (bc[0] && !bc[1]) {
+        const T av = *a;
+        const B va(av);
+        for (; i + W <= n; i += W) f(va, B::load_unaligned(b + i)).store_unaligned(o + i);
+        for (; i < n; ++i) o[i] = f(av, b[i]);
+    } else if (!bc[0] && bc[1]) {
+        const T bv = *b;
+        const B vb(bv);
+        for (; i + W <= n; i += W) f(B::load_unaligned(a + i), vb).store_unaligned(o + i);
+        for (; i < n; ++i) o[i] = f(a[i], bv);
+    } else {
+        std::fill(o, o + n, f(*a, *b));
+    }
+}
+
+/// out = Elem(lhs, rhs) broadcast, for element type T (binary_run over every run).
 template <class Elem, class T>
 void binary_kernel(const nd::NDArray& lhs, const nd::NDArray& rhs, nd::NDArray& out) {
     layout<2> l;
     if (!make_layout<2>(out.shape(), {&lhs.shape(), &rhs.shape()}, l))
         throw error("internal: broadcast layout of " + out.shape().str() + " exceeds the checked rank");
-    using B = xsimd::batch<T>;
-    constexpr std::size_t W = B::size;
     const auto bc = run_broadcast(l);
-    auto f = [](const auto& x, const auto& y) { return Elem::template apply<std::remove_cvref_t<decltype(x)>>(x, y); };
     for_each_run<T, 2>(l, static_cast<T*>(out.raw()),
                        {static_cast<const T*>(lhs.raw()), static_cast<const T*>(rhs.raw())},
                        [&](T* o, const std::array<const T*, 2>& p, std::size_t n) {
-                           const T* a = p[0];
-                           const T* b = p[1];
-                           std::size_t i = 0;
-                           if (!bc[0] && !bc[1]) {
-                               for (; i + W <= n; i += W)
-                                   f(B::load_unaligned(a + i), B::load_unaligned(b + i)).store_unaligned(o + i);
-                               for (; i < n; ++i) o[i] = f(a[i], b[i]);
-                           } else if (bc[0] && !bc[1]) {
-                               const T av = *a;
-                               const B va(av);
-                               for (; i + W <= n; i += W) f(va, B::load_unaligned(b + i)).store_unaligned(o + i);
-                               for (; i < n; ++i) o[i] = f(av, b[i]);
-                           } else if (!bc[0] && bc[1]) {
-                               const T bv = *b;
-                               const B vb(bv);
-                               for (; i + W <= n; i += W) f(B::load_unaligned(a + i), vb).store_unaligned(o + i);
-                               for (; i < n; ++i) o[i] = f(a[i], bv);
-                           } else {
-                               std::fill(o, o + n, f(*a, *b));
-                           }
+                           binary_run<Elem, T>(bc, o, p[0], p[1], n);
                        });
+}
+
+/// Output elements [begin, end) of Elem(lhs, rhs) broadcast by layout l, written to
+/// out[0, end - begin): the broadcast as one node of a tiled fused loop (the runtime
+/// interpreter), with no array of the broadcast result.
+template <class Elem, class T>
+void binary_range(const layout<2>& l, const T* lhs, const T* rhs, T* out, std::size_t begin, std::size_t end) {
+    const auto bc = run_broadcast(l);
+    for_each_run_in<T, 2>(l, {lhs, rhs}, begin, end,
+                          [&](std::size_t pos, const std::array<const T*, 2>& p, std::size_t n) {
+                              binary_run<Elem, T>(bc, out + (pos - begin), p[0], p[1], n);
+                          });
 }
 
 /// out = in broadcast to out's shape (broadcast_to, broadcast_like): copies along runs

@@ -42,6 +42,8 @@ struct tile_op {
     std::size_t arity = 0;
     bool root = false;         ///< writes the tree's output array
     std::size_t slot = 0;      ///< scratch slot written when not the root
+    broadcast_fn broadcast = nullptr;    ///< a broadcast node: reads whole arrays over the tile's range
+    std::shared_ptr<const void> layout;  ///< its ops::broadcast_detail::layout<2>
 };
 /// A fusion tree: its ops in post-order over `n` elements of one dtype.
 struct fused_step {
@@ -205,10 +207,15 @@ private:
             const std::size_t begin = t * tile, m = std::min(tile, s.n - begin);
             for (const auto& op : s.ops) {
                 const void* in[4];
+                void* o = op.root ? static_cast<void*>(out + begin * s.elem) : scratch + op.slot * slot_bytes;
+                if (op.broadcast) {
+                    for (std::size_t k = 0; k < op.arity; ++k) in[k] = s.ptrs[op.in[k].index];
+                    op.broadcast(op.layout.get(), in, o, begin, begin + m);
+                    continue;
+                }
                 for (std::size_t k = 0; k < op.arity; ++k)
                     in[k] = op.in[k].scratch ? static_cast<const void*>(scratch + op.in[k].index * slot_bytes)
                                              : static_cast<const char*>(s.ptrs[op.in[k].index]) + begin * s.elem;
-                void* o = op.root ? static_cast<void*>(out + begin * s.elem) : scratch + op.slot * slot_bytes;
                 op.kernel.run(op.kernel.prepared.get(), in, o, m);
             }
         }
@@ -288,6 +295,11 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
     auto is_elementwise = [&](std::size_t i) {
         return !g.nodes[i]->is_variable() && g.runtime[i]->kind == ops::op_kind::elementwise;
     };
+    // broadcast_add ... run inside trees too, reading whole arrays over each tile's range
+    auto is_broadcast = [&](std::size_t i) {
+        return !g.nodes[i]->is_variable() && g.runtime[i]->broadcast && g.runtime[i]->broadcast(g.meta[i].dt);
+    };
+    auto fusable = [&](std::size_t i) { return is_elementwise(i) || is_broadcast(i); };
 
     // Uses of each canonical node, heads, and the consumer of single-use nodes.
     std::vector<std::size_t> uses(N, 0), consumer(N, N);
@@ -306,10 +318,11 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
             live[j] = true;
         }
     }
-    // A node is tile-local when its only reader is an elementwise node and it is no head.
+    // A node is tile-local when its only reader is an elementwise node and it is no head
+    // (a broadcast node reads whole arrays, so its inputs are never tile-local).
     std::vector<bool> local(N, false);
     for (std::size_t i = 0; i < N; ++i)
-        local[i] = live[i] && canon[i] == i && is_elementwise(i) && !head[i] && uses[i] == 1 && consumer[i] < N &&
+        local[i] = live[i] && canon[i] == i && fusable(i) && !head[i] && uses[i] == 1 && consumer[i] < N &&
                    is_elementwise(consumer[i]);
 
     // Arrays: variables are bound; heads get output arrays; other results come from a pool.
@@ -346,7 +359,7 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
             auto i = stack.back();
             stack.pop_back();
             step_of[i] = si;
-            const bool tree = is_elementwise(i);
+            const bool tree = fusable(i);
             for (std::size_t k = 0; k < g.nodes[i]->inputs.size(); ++k) {
                 auto j = input_of(i, k);
                 if (tree && local[j]) stack.push_back(j);
@@ -413,7 +426,7 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
             auto it = out_index.find({r, k});
             values[r][k] = it != out_index.end() ? ex.outputs_[it->second] : acquire(entry_meta({r, k}));
         }
-        if (is_elementwise(r)) {
+        if (fusable(r)) {
             rt::fused_step st;
             st.n = m.shape.num_elements();
             st.elem = dtype_size(m.dt);
@@ -493,7 +506,16 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
                 }
                 for (std::size_t k = 0; k < op.arity; ++k)
                     if (op.in[k].scratch) free_slots.push_back(op.in[k].index);
-                if (op.arity > n.inputs.size()) {
+                if (is_broadcast(f.node)) {  // reads its (whole-array) inputs over the tile's range
+                    auto l = std::make_shared<ops::broadcast_detail::layout<2>>();
+                    const auto& in0 = entry_meta(f.operands[0]).shape;
+                    const auto& in1 = entry_meta(f.operands[1]).shape;
+                    if (!ops::broadcast_detail::make_layout<2>(g.meta[f.node].shape, {&in0, &in1}, *l))
+                        throw error(rt::node_label(n) + ": broadcast layout exceeds the checked rank");
+                    op.broadcast = g.runtime[f.node]->broadcast(g.meta[f.node].dt);
+                    op.layout = std::move(l);
+                    op.kernel.run = nullptr;
+                } else if (op.arity > n.inputs.size()) {
                     auto side = [&](std::size_t k) {
                         auto j = input_of(f.node, k);
                         return absorbed[j] ? g.runtime[j]->arith : -1;
@@ -501,7 +523,7 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
                     op.kernel = g.runtime[f.node]->pair(g.meta[f.node].dt, side(0), side(1));
                 } else
                     op.kernel = g.runtime[f.node]->elementwise(g.params[f.node].get(), g.meta[f.node].dt);
-                if (!op.kernel.run)
+                if (!op.kernel.run && !op.broadcast)
                     throw error(rt::node_label(n) + ": no kernel for dtype " + std::string(dtype_name(g.meta[f.node].dt)));
                 if (f.node == r) op.root = true;
                 else {

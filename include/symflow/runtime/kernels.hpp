@@ -38,6 +38,11 @@ struct tile_kernel {
     std::shared_ptr<const void> prepared;  ///< the params converted to the element type
 };
 
+/// Output elements [begin, end) of a broadcasting binary op over whole input arrays `in`,
+/// walked by `layout` (an ops::broadcast_detail::layout<2>), written to out[0, end - begin).
+using broadcast_fn = void (*)(const void* layout, const void* const* in, void* out, std::size_t begin,
+                              std::size_t end);
+
 /// What the interpreter calls for one op.
 struct op_runtime {
     ops::op_kind kind;
@@ -63,6 +68,10 @@ struct op_runtime {
     /// (`infer` and `compute` then refuse); null for single-output ops.
     std::vector<ops::meta> (*infer_outputs)(const void* params, std::span<const ops::meta> in) = nullptr;
     void (*compute_outputs)(const void* params, const void* packed, std::span<nd::NDArray> outs) = nullptr;
+    /// Broadcasting binary ops (broadcast_add ...): their kernel for dtype `dt` over a range of
+    /// output elements, so that the interpreter runs them inside a fused tree's tiles rather
+    /// than into an array (`compute` remains for the op on its own); null for other ops.
+    broadcast_fn (*broadcast)(dtype dt) = nullptr;
 };
 
 namespace detail {
@@ -124,6 +133,23 @@ tile_kernel pair_op(dtype dt, int left, int right) {
     return k;
 }
 
+template <class Op, class T>
+void broadcast_range_op(const void* l, const void* const* in, void* out, std::size_t begin, std::size_t end) {
+    ops::broadcast_detail::binary_range<typename Op::elementwise_op, T>(
+        *static_cast<const ops::broadcast_detail::layout<2>*>(l), static_cast<const T*>(in[0]),
+        static_cast<const T*>(in[1]), static_cast<T*>(out), begin, end);
+}
+
+template <class Op>
+broadcast_fn broadcast_op(dtype dt) {
+    broadcast_fn f = nullptr;
+    visit_dtype(dt, [&](auto t) {
+        using T = decltype(t);
+        if constexpr (ops::op_dtypes<Op>().template contains<T>()) f = &broadcast_range_op<Op, T>;
+    });
+    return f;
+}
+
 template <class Op>
 ops::meta infer_op(const void* params, std::span<const ops::meta> in) {
     constexpr std::size_t N = ops::arity_v<Op>;
@@ -162,6 +188,7 @@ op_runtime make_runtime() {
         r.pack = &pack_op<Op>;
         r.compute = &compute_op<Op>;
     }
+    if constexpr (requires { typename Op::elementwise_op; }) r.broadcast = &broadcast_op<Op>;
     if constexpr (ops::multi_output_op<Op>) {
         r.infer_outputs = [](const void* params, std::span<const ops::meta> in) {
             constexpr std::size_t N = ops::arity_v<Op>;
