@@ -2,6 +2,7 @@
 // Executor: a static expression bound to arrays. bind plans everything: inference,
 // buffers for the materialized nodes, and a list of steps (fused loops and op
 // kernels) in dependency order; forward() only runs the steps.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "../nd/ndarray.hpp"
+#include "../ops/broadcast.hpp"
 #include "../sym/arguments.hpp"
 #include "../sym/infer.hpp"
 #include "../sym/materialized.hpp"
@@ -63,10 +65,11 @@ public:
             return node.metas[i];
         } else {
             constexpr std::size_t slot = Off + materialized_count_v<X> - 1;
+            const bool read_by_loop = in_loop_;  // the reader is an elementwise node
             if constexpr (is_materialized_v<X>) {
                 for (const auto& [uid, s] : seen_)
                     if (uid == x.info().uid) {
-                        if constexpr (Build) (*table_)[num_args + slot] = (*table_)[num_args + s];
+                        if constexpr (Build) share_slot(s, slot, read_by_loop);
                         return slot_meta_.at(s);
                     }
             }
@@ -75,7 +78,11 @@ public:
             if constexpr (is_materialized_v<X>) {
                 seen_.emplace_back(x.info().uid, slot);
                 slot_meta_[slot] = m;
-                if constexpr (Build) plan_materialized<Off>(x, in, m, slot);
+                if constexpr (Build) {
+                    if constexpr (is_broadcast_binary_v<typename X::op>)
+                        if (read_by_loop && plan_in_loop<Off>(x, in, m, slot)) return m;
+                    plan_materialized<Off>(x, in, m, slot);
+                }
             }
             return m;
         }
@@ -98,7 +105,9 @@ public:
     std::vector<nd::NDArray> slot_arrays{num_slots};
     std::array<nd::NDArray, num_args> arg_arrays;
 
-    /// Adds a step computing elementwise subexpression x (slots from Off) into out.
+    /// Adds a step computing elementwise subexpression x (slots from Off) into out. When
+    /// the loop reads broadcast nodes planned in it (plan_in_loop), it runs a tile at a
+    /// time, each tile computing their values first (exec::run_fused_tiled).
     template <std::size_t Off, class X>
     void add_fused(const X& x, nd::NDArray out) {
         visit_dtype(out.dtype(), [&](auto t) {
@@ -106,6 +115,33 @@ public:
             if constexpr (graph_supports_v<X, T>) {
                 exec::evaluator<T, E, X, Off> ev(x);
                 table_t* table = table_;
+                std::vector<std::size_t> leaves;
+                loop_leaves<Off>(x, leaves);
+                auto tiled = std::make_shared<exec::tiled_plan>();
+                for (auto e : leaves) {
+                    if (std::find(tiled->offset.begin(), tiled->offset.end(), e) != tiled->offset.end()) continue;
+                    bool source = false;
+                    for (const auto& d : in_loop_sources_)
+                        if (d.entry == e) {
+                            if (std::none_of(tiled->sources.begin(), tiled->sources.end(),
+                                             [&](const exec::tile_source& q) { return q.entry == e; }))
+                                tiled->sources.push_back(d);
+                            source = true;
+                        }
+                    if (!source) tiled->offset.push_back(e);
+                }
+                if (!tiled->sources.empty()) {
+#ifdef _OPENMP
+                    tiled->threads = static_cast<std::size_t>(std::max(1, omp_get_max_threads()));
+#endif
+                    tiled->scratch = nd::NDArray(
+                        Shape{static_cast<Shape::dim_t>(tiled->threads * tiled->sources.size() * exec::source_tile_elements)},
+                        out.dtype());
+                    steps.push_back([ev, table, out, tiled] {
+                        exec::run_fused_tiled<T>(ev, *table, *tiled, static_cast<T*>(out.raw()), out.size());
+                    });
+                    return;
+                }
                 steps.push_back([ev, table, out] {
                     exec::run_fused<T>(ev, *table, static_cast<T*>(out.raw()), out.size());
                 });
@@ -116,10 +152,89 @@ public:
     }
 
 private:
+    template <class Op>
+    static constexpr bool is_broadcast_binary_v = requires { typename Op::elementwise_op; };
+
     template <std::size_t Off, class Op, class... In, std::size_t... K>
     std::array<node_meta, sizeof...(In)> walk_inputs(const expr<Op, In...>& x, std::index_sequence<K...>) {
+        const bool outer = in_loop_;
+        in_loop_ = Op::kind == ops::op_kind::elementwise;  // the inputs' reader is x
         // in order, left to right: braced initialisation sequences the calls
-        return {walk<input_offset_v<Off, K, In...>>(std::get<K>(x.inputs()))...};
+        std::array<node_meta, sizeof...(In)> r{walk<input_offset_v<Off, K, In...>>(std::get<K>(x.inputs()))...};
+        in_loop_ = outer;
+        return r;
+    }
+
+    /// The input-table entries the fused loop of x (slots from Off) reads: its variables
+    /// and the materialized nodes it meets, stopping at them.
+    template <std::size_t Off, class X>
+    void loop_leaves(const X& x, std::vector<std::size_t>& out) const {
+        if constexpr (is_variable_v<X>) out.push_back(index_of(arguments_v<E>, X::fixed_name.view()));
+        else if constexpr (X::op::kind == ops::op_kind::elementwise)
+            loop_leaves_of<Off>(x, out, std::make_index_sequence<ops::arity_v<typename X::op>>{});
+        else out.push_back(num_args + Off + materialized_count_v<X> - 1);
+    }
+    template <std::size_t Off, class Op, class... In, std::size_t... K>
+    void loop_leaves_of(const expr<Op, In...>& x, std::vector<std::size_t>& out, std::index_sequence<K...>) const {
+        (loop_leaves<input_offset_v<Off, K, In...>>(std::get<K>(x.inputs()), out), ...);
+    }
+
+    /// What a broadcast node computed inside a loop keeps: its layout and operands.
+    struct broadcast_source {
+        ops::broadcast_detail::layout<2> layout;
+        std::array<nd::NDArray, 2> inputs;
+    };
+    template <class Elem, class T>
+    static void run_broadcast_tile(const void* ctx, void* out, std::size_t begin, std::size_t end) {
+        const auto& b = *static_cast<const broadcast_source*>(ctx);
+        ops::broadcast_detail::binary_range<Elem, T>(b.layout, static_cast<const T*>(b.inputs[0].raw()),
+                                                     static_cast<const T*>(b.inputs[1].raw()), static_cast<T*>(out),
+                                                     begin, end);
+    }
+    /// Plans broadcast node x, read by a fused loop, as a tile source of that loop rather
+    /// than a buffer: no array of the broadcast result (its operands are arrays). False if
+    /// its layout is too deep, and it is then materialized.
+    template <std::size_t Off, class Op, class... In>
+    bool plan_in_loop(const expr<Op, In...>& x, const std::array<node_meta, sizeof...(In)>& in, const node_meta& m,
+                      std::size_t slot) {
+        auto src = std::make_shared<broadcast_source>();
+        src->inputs = inputs_of<Off>(x, in, std::index_sequence_for<In...>{});
+        if (!ops::broadcast_detail::make_layout<2>(m.shape, {&src->inputs[0].shape(), &src->inputs[1].shape()},
+                                                   src->layout))
+            return false;
+        exec::tile_source t;
+        t.entry = num_args + slot;
+        visit_dtype(m.dt, [&](auto v) {
+            using T = decltype(v);
+            if constexpr (ops::op_dtypes<Op>().template contains<T>())
+                t.run = &run_broadcast_tile<typename Op::elementwise_op, T>;
+        });
+        if (!t.run) return false;
+        t.ctx = std::move(src);
+        in_loop_sources_.push_back(std::move(t));
+        return true;
+    }
+    /// A second occurrence (slot) of the materialized node first planned at slot s.
+    void share_slot(std::size_t s, std::size_t slot, bool read_by_loop) {
+        const exec::tile_source* first = nullptr;
+        for (const auto& d : in_loop_sources_)
+            if (d.entry == num_args + s) first = &d;
+        if (!first) {
+            (*table_)[num_args + slot] = (*table_)[num_args + s];
+            return;
+        }
+        if (read_by_loop) {  // computed again in this loop's tiles, as elementwise nodes are
+            exec::tile_source again = *first;
+            again.entry = num_args + slot;
+            in_loop_sources_.push_back(std::move(again));
+            return;
+        }
+        if (slot_arrays[s].is_none()) {  // a materialized reader needs the whole array, once
+            const node_meta& m = slot_meta_.at(s);
+            nd::NDArray whole(m.shape, m.dt);
+            steps.push_back([src = *first, whole]() mutable { src.run(src.ctx.get(), whole.raw(), 0, whole.size()); });
+            slot_arrays[s] = whole;
+        }
     }
 
     /// Walks the inputs of node x with several outputs and plans it the first time its
@@ -182,6 +297,8 @@ private:
     table_t* table_;
     std::vector<std::pair<std::uint64_t, std::size_t>> seen_;  // uid -> slot of its first occurrence
     std::vector<multi_node> multi_;                            // nodes with several outputs, as met
+    std::vector<exec::tile_source> in_loop_sources_;           // broadcast nodes run inside loops
+    bool in_loop_ = false;                                     // walking the inputs of an elementwise node
     std::array<node_meta, num_slots> slot_meta_{};
 };
 

@@ -4,9 +4,12 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <memory>
+#include <vector>
 
 #include <xsimd/xsimd.hpp>
 
+#include "../nd/ndarray.hpp"
 #include "../ops/op.hpp"
 #ifdef _OPENMP
 #include <omp.h>
@@ -51,6 +54,64 @@ void run_fused(const Ev& ev, const std::array<const void*, M>& in, T* out, std::
     }
 #endif
     run_range(ev, in, out, 0, n);
+}
+
+/// A node a fused loop computes a tile at a time instead of reading it from an array (a
+/// broadcast, whose operands are whole arrays walked through a stride pattern).
+struct tile_source {
+    std::size_t entry = 0;  ///< the input-table entry it stands for
+    /// Writes elements [begin, end) of the node's value to out[0, end - begin).
+    void (*run)(const void* ctx, void* out, std::size_t begin, std::size_t end) = nullptr;
+    std::shared_ptr<const void> ctx;
+};
+
+/// Elements per tile of a loop with tile sources: their buffers stay in L1.
+inline constexpr std::size_t source_tile_elements = 1024;
+
+/// How a fused loop with tile sources runs: the table entries it reads as arrays (offset
+/// to each tile), its sources, and one tile buffer per source and thread.
+struct tiled_plan {
+    std::vector<std::size_t> offset;
+    std::vector<tile_source> sources;
+    nd::NDArray scratch;
+    std::size_t threads = 1;
+};
+
+/// out[i] = ev(i) for i in [0, n), a tile at a time: each tile first fills its sources'
+/// buffers, then runs the loop body over the tile with the array entries offset to it.
+template <class T, class Ev, std::size_t M>
+void run_fused_tiled(const Ev& ev, const std::array<const void*, M>& in, const tiled_plan& p, T* out, std::size_t n) {
+    constexpr std::size_t tile = source_tile_elements;
+    auto range = [&](std::size_t b0, std::size_t b1, T* buffers) {
+        std::array<const void*, M> tbl = in;
+        for (std::size_t b = b0; b < b1; b += tile) {
+            const std::size_t e = std::min(b1, b + tile);
+            for (auto k : p.offset) tbl[k] = static_cast<const T*>(in[k]) + b;
+            for (std::size_t j = 0; j < p.sources.size(); ++j) {
+                T* buf = buffers + j * tile;
+                p.sources[j].run(p.sources[j].ctx.get(), buf, b, e);
+                tbl[p.sources[j].entry] = buf;
+            }
+            run_range(ev, tbl, out + b, 0, e - b);
+        }
+    };
+    T* scratch = static_cast<T*>(p.scratch.raw());
+    const std::size_t per_thread = p.sources.size() * tile;
+#ifdef _OPENMP
+    if (n >= parallel_min_elements && p.threads > 1 && !omp_in_parallel()) {
+#pragma omp parallel num_threads(static_cast<int>(p.threads))
+        {
+            const auto threads = static_cast<std::size_t>(omp_get_num_threads());
+            const auto t = static_cast<std::size_t>(omp_get_thread_num());
+            std::size_t chunk = (n + threads - 1) / threads;
+            chunk = (chunk + tile - 1) / tile * tile;
+            const std::size_t b = std::min(n, t * chunk);
+            range(b, std::min(n, b + chunk), scratch + t * per_thread);
+        }
+        return;
+    }
+#endif
+    range(0, n, scratch);
 }
 
 } // namespace symflow::exec
