@@ -159,3 +159,19 @@ TEST_CASE("a large fused broadcast splits across threads with the same result", 
     auto va = A.to_vector<float>(), vb = B.to_vector<float>();
     for (std::size_t i = 0; i < out.size(); ++i) REQUIRE(out[i] == va[i] / vb[i / 257] + va[i]);
 }
+
+TEST_CASE("broadcast_to and broadcast_like fuse as reads through a stride pattern", "[runtime][broadcast]") {
+    Symbol x = sf::sym::Variable("x"), y = sf::sym::Variable("y");
+    auto X = filled({1, 5}, 12), Xc = filled({4, 1}, 13), Y = filled({4, 5}, 14);
+    auto vx = X.to_vector<float>(), vxc = Xc.to_vector<float>(), vy = Y.to_vector<float>();
+    Symbol to = sf::sym::broadcast_to(x, {.shape = {4, 0}}) * y;
+    Symbol like = sf::sym::broadcast_like(x, y) + y;
+    auto ex = to.bind(sf::cpu(), {{"x", X}, {"y", Y}});
+    CHECK(ex.num_steps() == 1);
+    auto o1 = ex.forward()[0].to_vector<float>();
+    auto o2 = like.bind(sf::cpu(), {{"x", Xc}, {"y", Y}}).forward()[0].to_vector<float>();
+    for (std::size_t i = 0; i < 20; ++i) {
+        REQUIRE(o1[i] == vx[i % 5] * vy[i]);
+        REQUIRE(o2[i] == vxc[i / 5] + vy[i]);
+    }
+}

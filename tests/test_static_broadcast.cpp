@@ -101,3 +101,22 @@ TEST_CASE("outer products, int32, and a broadcast read by loops and by a reducti
         REQUIRE(out[i] == Approx(double(v * v) + total).epsilon(1e-5));
     }
 }
+
+TEST_CASE("broadcast_to and broadcast_like run inside static loops", "[exec][broadcast]") {
+    auto x = sf::sym::Variable<"x">();
+    auto y = sf::sym::Variable<"y">();
+    auto X = filled({1, 5}, 12), Xc = filled({4, 1}, 13), Y = filled({4, 5}, 14);
+    auto vx = X.to_vector<float>(), vxc = Xc.to_vector<float>(), vy = Y.to_vector<float>();
+    auto to = sf::sym::broadcast_to(x, {.shape = {4, 0}}) * y;
+    auto like = sf::sym::broadcast_like(x, y) + y;
+    auto ex = to.bind(sf::cpu(), "x"_arg = X, "y"_arg = Y);
+    CHECK(ex.num_steps() == 1);
+    auto o1 = ex.forward()[0].to_vector<float>();
+    auto lx = like.bind(sf::cpu(), "x"_arg = Xc, "y"_arg = Y);
+    CHECK(lx.num_steps() == 1);
+    auto o2 = lx.forward()[0].to_vector<float>();
+    for (std::size_t i = 0; i < 20; ++i) {
+        REQUIRE(o1[i] == vx[i % 5] * vy[i]);
+        REQUIRE(o2[i] == vxc[i / 5] + vy[i]);
+    }
+}

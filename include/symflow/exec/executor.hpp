@@ -152,6 +152,7 @@ public:
     }
 
 private:
+    /// broadcast_* ops, broadcast_to and broadcast_like: computable a tile at a time.
     template <class Op>
     static constexpr bool is_broadcast_binary_v = requires { typename Op::elementwise_op; };
 
@@ -198,7 +199,8 @@ private:
     bool plan_in_loop(const expr<Op, In...>& x, const std::array<node_meta, sizeof...(In)>& in, const node_meta& m,
                       std::size_t slot) {
         auto src = std::make_shared<broadcast_source>();
-        src->inputs = inputs_of<Off>(x, in, std::index_sequence_for<In...>{});
+        const auto inputs = inputs_of<Off>(x, in, std::index_sequence_for<In...>{});
+        src->inputs = {inputs[0], inputs[Op::broadcast_reads_rhs ? sizeof...(In) - 1 : 0]};
         if (!ops::broadcast_detail::make_layout<2>(m.shape, {&src->inputs[0].shape(), &src->inputs[1].shape()},
                                                    src->layout))
             return false;

@@ -248,6 +248,14 @@ void copy_kernel(const nd::NDArray& in, nd::NDArray& out) {
                        });
 }
 
+/// The element function of broadcast_to and broadcast_like: the broadcast operand itself.
+struct take_lhs {
+    template <class V>
+    static V apply(V a, V) {
+        return a;
+    }
+};
+
 /// Throws unless both inputs have one dtype (MXNet infers all three dtypes as equal).
 inline void require_same_dtype(const meta& lhs, const meta& rhs) {
     if (lhs.dt != rhs.dt)
@@ -279,6 +287,7 @@ inline Shape broadcast_shapes(const Shape& lhs, const Shape& rhs) {
 template <class Elem>
 struct broadcast_binary {
     using elementwise_op = Elem;  ///< whose apply() computes each element
+    static constexpr bool broadcast_reads_rhs = true;  ///< both operands are read
     static constexpr std::array<std::string_view, 2> inputs{"lhs", "rhs"};
     static constexpr op_kind kind = op_kind::materialized;
     static constexpr shape_rule static_rule = shape_rule::broadcast;
@@ -397,6 +406,9 @@ struct broadcast_to_op {
     static constexpr std::array<std::string_view, 1> inputs{"data"};
     static constexpr op_kind kind = op_kind::materialized;
     using params = broadcast_to_param;
+    /// In a fused loop: data walked through its stride pattern, nothing else read.
+    using elementwise_op = broadcast_detail::take_lhs;
+    static constexpr bool broadcast_reads_rhs = false;
 
     static meta infer(const broadcast_to_param& p, const std::array<meta, 1>& in) {
         if (!in[0].shape_known) return {Shape{}, in[0].dt, false};
@@ -452,6 +464,9 @@ struct broadcast_like_op {
     static constexpr std::array<std::string_view, 2> inputs{"lhs", "rhs"};
     static constexpr op_kind kind = op_kind::materialized;
     using params = broadcast_like_param;
+    /// In a fused loop: lhs walked through its stride pattern; rhs gives only the shape.
+    using elementwise_op = broadcast_detail::take_lhs;
+    static constexpr bool broadcast_reads_rhs = false;
 
     static meta infer(const broadcast_like_param& p, const std::array<meta, 2>& in) {
         if (p.lhs_axes) unsupported("lhs_axes");

@@ -209,7 +209,7 @@ private:
                 const void* in[4];
                 void* o = op.root ? static_cast<void*>(out + begin * s.elem) : scratch + op.slot * slot_bytes;
                 if (op.broadcast) {
-                    for (std::size_t k = 0; k < op.arity; ++k) in[k] = s.ptrs[op.in[k].index];
+                    for (std::size_t k = 0; k < 2; ++k) in[k] = s.ptrs[op.in[k].index];
                     op.broadcast(op.layout.get(), in, o, begin, begin + m);
                     continue;
                 }
@@ -507,9 +507,11 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
                 for (std::size_t k = 0; k < op.arity; ++k)
                     if (op.in[k].scratch) free_slots.push_back(op.in[k].index);
                 if (is_broadcast(f.node)) {  // reads its (whole-array) inputs over the tile's range
+                    // broadcast_to/like read input 0 only: it stands for both operands
+                    if (!g.runtime[f.node]->broadcast_reads_rhs) op.in[1] = op.in[0];
                     auto l = std::make_shared<ops::broadcast_detail::layout<2>>();
                     const auto& in0 = entry_meta(f.operands[0]).shape;
-                    const auto& in1 = entry_meta(f.operands[1]).shape;
+                    const auto& in1 = entry_meta(f.operands[g.runtime[f.node]->broadcast_reads_rhs ? 1 : 0]).shape;
                     if (!ops::broadcast_detail::make_layout<2>(g.meta[f.node].shape, {&in0, &in1}, *l))
                         throw error(rt::node_label(n) + ": broadcast layout exceeds the checked rank");
                     op.broadcast = g.runtime[f.node]->broadcast(g.meta[f.node].dt);

@@ -72,6 +72,8 @@ struct op_runtime {
     /// output elements, so that the interpreter runs them inside a fused tree's tiles rather
     /// than into an array (`compute` remains for the op on its own); null for other ops.
     broadcast_fn (*broadcast)(dtype dt) = nullptr;
+    /// Whether that kernel reads input 1 (broadcast_add) or only input 0 (broadcast_to/like).
+    bool broadcast_reads_rhs = true;
 };
 
 namespace detail {
@@ -188,7 +190,10 @@ op_runtime make_runtime() {
         r.pack = &pack_op<Op>;
         r.compute = &compute_op<Op>;
     }
-    if constexpr (requires { typename Op::elementwise_op; }) r.broadcast = &broadcast_op<Op>;
+    if constexpr (requires { typename Op::elementwise_op; }) {
+        r.broadcast = &broadcast_op<Op>;
+        r.broadcast_reads_rhs = Op::broadcast_reads_rhs;
+    }
     if constexpr (ops::multi_output_op<Op>) {
         r.infer_outputs = [](const void* params, std::span<const ops::meta> in) {
             constexpr std::size_t N = ops::arity_v<Op>;
