@@ -28,7 +28,10 @@ static std::string table() {
         }
         if (Op::inputs.size() == 2 && (Op::name == "Concat" || Op::name == "stack")) os << ", ... (any number)";
         os << " | " << ops::op_dtypes<Op>().str() << " | "
-           << (Op::kind == ops::op_kind::elementwise ? "fused" : "materialized") << " |\n";
+           << (Op::kind == ops::op_kind::elementwise            ? "fused"
+               : requires { typename Op::elementwise_op; } ? "fused in tiles"
+                                                           : "materialized")
+           << " |\n";
     });
     return os.str();
 }

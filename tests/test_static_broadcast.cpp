@@ -8,34 +8,18 @@
 
 #include <symflow/symflow.hpp>
 
-namespace sf = symflow;
+#include "broadcast_test_util.hpp"
+
 using namespace sf::literals;
 
 namespace {
 
+// random values in [0.5, 2] (multiples of 0.5: exact in every dtype)
 sf::nd::NDArray filled(const sf::Shape& s, unsigned seed) {
-    std::mt19937 g(seed);
-    std::uniform_real_distribution<float> d(0.5f, 2.f);
-    std::vector<float> v(s.num_elements());
-    for (auto& x : v) x = d(g);
-    return sf::nd::array(v, s);
+    return broadcast_test::to_array(broadcast_test::make_values<float>(s.num_elements(), seed, {0.5, 2}), s);
 }
 
-// numpy's rule: flat index into `in` of output element i (shapes aligned from the right)
-std::size_t source_index(const sf::Shape& out, const sf::Shape& in, std::size_t i) {
-    std::size_t src = 0, stride = 1;
-    for (std::size_t d = out.ndim(); d-- > 0;) {
-        const auto od = static_cast<std::size_t>(out[d]);
-        const std::size_t idx = i % od;
-        i /= od;
-        const std::size_t lead = out.ndim() - in.ndim();
-        if (d < lead) continue;
-        const auto id = static_cast<std::size_t>(in[d - lead]);
-        if (id != 1) src += idx * stride;
-        stride *= id;
-    }
-    return src;
-}
+using broadcast_test::source_index;  // numpy's index rule, written out as a plain loop
 
 } // namespace
 
