@@ -3,6 +3,8 @@
 // loop, all timed in this process. Full benchmarks against the peers live beside it.
 #include <symflow/symflow.hpp>
 
+#include "timing.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -19,27 +21,6 @@ using namespace sf::literals;
 
 namespace {
 
-// Median time per call of f over batches of repetitions (about 0.15 s in all).
-double time_per_call(const std::function<void()>& f) {
-    using clock = std::chrono::steady_clock;
-    f();  // warm caches and threads
-    std::size_t reps = 1;
-    for (;;) {
-        auto t0 = clock::now();
-        for (std::size_t i = 0; i < reps; ++i) f();
-        double s = std::chrono::duration<double>(clock::now() - t0).count();
-        if (s > 0.01) break;
-        reps *= 2;
-    }
-    std::vector<double> per;
-    for (int batch = 0; batch < 9; ++batch) {
-        auto t0 = clock::now();
-        for (std::size_t i = 0; i < reps; ++i) f();
-        per.push_back(std::chrono::duration<double>(clock::now() - t0).count() / static_cast<double>(reps));
-    }
-    std::nth_element(per.begin(), per.begin() + 4, per.end());
-    return per[4];
-}
 
 void xsimd_range(const float* a, const float* b, const float* c, const float* d, float* e, std::size_t lo,
                  std::size_t hi) {
@@ -103,11 +84,11 @@ int main() {
         const auto un = static_cast<std::size_t>(n);
 
         auto rexec = re.bind(sf::cpu(), {{"A", A}, {"B", B}, {"C", C}, {"D", D}});
-        double t_sf = time_per_call([&] { exec.forward(); });
-        double t_rt = time_per_call([&] { rexec.forward(); });
-        double t_x1 = time_per_call([&] { xsimd_range(pa, pb, pc, pd, po, 0, un); });
-        double t_xn = time_per_call([&] { xsimd_omp(pa, pb, pc, pd, po, un); });
-        double t_naive = time_per_call([&] {
+        double t_sf = bench::time_per_call([&] { exec.forward(); });
+        double t_rt = bench::time_per_call([&] { rexec.forward(); });
+        double t_x1 = bench::time_per_call([&] { xsimd_range(pa, pb, pc, pd, po, 0, un); });
+        double t_xn = bench::time_per_call([&] { xsimd_omp(pa, pb, pc, pd, po, un); });
+        double t_naive = bench::time_per_call([&] {
             for (std::size_t i = 0; i < un; ++i) po[i] = pa[i] * pb[i] + pc[i] * pd[i];
         });
         // symflow must agree with the hand-written loop

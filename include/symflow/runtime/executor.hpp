@@ -23,6 +23,7 @@
 #include <omp.h>
 #endif
 
+#include "../exec/fused_loop.hpp"
 #include "../nd/creation.hpp"
 #include "infer.hpp"
 
@@ -52,6 +53,7 @@ struct fused_step {
     std::vector<const void*> ptrs;    ///< their data pointers, taken at bind
     nd::NDArray out;
     std::size_t n = 0, elem = 0, slots = 0;
+    std::size_t tile = 0;  ///< elements per tile (rt::tile_elements)
 };
 /// A materialized node.
 struct materialized_step {
@@ -70,10 +72,17 @@ struct copy_step {
 /// Bytes per tile buffer (128 float32): small tiles keep every input stream of a tree
 /// moving together, as in a fused loop; 8 KiB tiles ran E = (A*B)+(C*D) on 1e6 float32
 /// at 0.35-0.45x the static executor, 512 B at 0.5-0.8x (bench/summary.cpp).
-#ifndef SYMFLOW_TILE_BYTES
-#define SYMFLOW_TILE_BYTES 512
-#endif
-inline constexpr std::size_t tile_bytes = SYMFLOW_TILE_BYTES;
+inline constexpr std::size_t tile_bytes = 512;
+
+/// Elements per tile of a tree: tile_bytes, or, when the tree holds a broadcast (whose
+/// operands are read in a pass of their own), exec::source_tile_elements as in the static
+/// executor, so that the prefetchers keep streaming (broadcast_add(A, b) * C on (1000, 1000)
+/// float32: about 260-280 us with 512-byte tiles, 170-230 us with long ones; noisy machine).
+inline std::size_t tile_elements(const fused_step& s) {
+    for (const auto& op : s.ops)
+        if (op.broadcast) return std::min(exec::source_tile_elements, std::max<std::size_t>((s.n + 63) / 64 * 64, 64));
+    return std::max<std::size_t>(tile_bytes / s.elem, 64);
+}
 
 /// Independent steps run as OpenMP tasks when at least two of them touch this many
 /// elements (inputs plus output): below it a task costs more than it saves.
@@ -172,7 +181,7 @@ private:
         else s.runtime->compute(s.params.get(), s.packed.get(), s.out);
     }
     void run(const rt::fused_step& s) {
-        std::size_t tile = std::max<std::size_t>(rt::tile_bytes / s.elem, 64);
+        std::size_t tile = s.tile;
         if (s.slots == 0) {  // one op on whole arrays: one range per thread, on cache lines
             const std::size_t line = std::max<std::size_t>(64 / s.elem, 1);
             tile = std::max<std::size_t>((s.n + std::size_t(threads_) - 1) / std::size_t(threads_), 1);
@@ -417,7 +426,7 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
             if (p.store.same_storage(a)) p.busy = false;
     };
 
-    std::size_t max_slots = 0, max_elem = 1;
+    std::size_t max_slots = 0, max_scratch = 0;
     std::vector<bool> absorbed(N, false);
     for (std::size_t si = 0; si < step_roots.size(); ++si) {
         const std::size_t r = step_roots[si];
@@ -535,8 +544,9 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
                 st.ops.push_back(std::move(op));
                 stack.pop_back();
             }
+            st.tile = rt::tile_elements(st);
             max_slots = std::max(max_slots, st.slots);
-            max_elem = std::max(max_elem, st.elem);
+            max_scratch = std::max(max_scratch, st.slots * st.tile * st.elem);
             ex.steps_.push_back(std::move(st));
         } else {
             rt::materialized_step st;
@@ -589,8 +599,7 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
         ex.steps_ = std::move(ordered);
     }
 
-    const std::size_t tile = std::max<std::size_t>(rt::tile_bytes / max_elem, 64);
-    ex.scratch_per_thread_ = max_slots * tile * max_elem + 64;
+    ex.scratch_per_thread_ = max_scratch + 64;
     const std::size_t total = ex.scratch_per_thread_ * static_cast<std::size_t>(ex.threads_);
     ex.scratch_bytes_ = max_slots ? total : 0;
     ex.scratch_ = nd::NDArray(Shape{static_cast<Shape::dim_t>(std::max<std::size_t>(total / 8, 1))}, dtype::float64);
