@@ -117,18 +117,12 @@ public:
                 table_t* table = table_;
                 std::vector<std::size_t> leaves;
                 loop_leaves<Off>(x, leaves);
+                std::sort(leaves.begin(), leaves.end());
+                leaves.erase(std::unique(leaves.begin(), leaves.end()), leaves.end());
                 auto tiled = std::make_shared<exec::tiled_plan>();
                 for (auto e : leaves) {
-                    if (std::find(tiled->offset.begin(), tiled->offset.end(), e) != tiled->offset.end()) continue;
-                    bool source = false;
-                    for (const auto& d : in_loop_sources_)
-                        if (d.entry == e) {
-                            if (std::none_of(tiled->sources.begin(), tiled->sources.end(),
-                                             [&](const exec::tile_source& q) { return q.entry == e; }))
-                                tiled->sources.push_back(d);
-                            source = true;
-                        }
-                    if (!source) tiled->offset.push_back(e);
+                    if (const exec::tile_source* src = source_of(e)) tiled->sources.push_back(*src);
+                    else tiled->offset.push_back(e);
                 }
                 if (!tiled->sources.empty()) {
 #ifdef _OPENMP
@@ -180,17 +174,21 @@ private:
         (loop_leaves<input_offset_v<Off, K, In...>>(std::get<K>(x.inputs()), out), ...);
     }
 
-    /// What a broadcast node computed inside a loop keeps: its layout and operands.
+    /// What a broadcast node computed inside a loop keeps: its kernel, layout and operands.
     struct broadcast_source {
+        ops::broadcast_detail::range_fn kernel = nullptr;
         ops::broadcast_detail::layout<2> layout;
         std::array<nd::NDArray, 2> inputs;
     };
-    template <class Elem, class T>
     static void run_broadcast_tile(const void* ctx, void* out, std::size_t begin, std::size_t end) {
         const auto& b = *static_cast<const broadcast_source*>(ctx);
-        ops::broadcast_detail::binary_range<Elem, T>(b.layout, static_cast<const T*>(b.inputs[0].raw()),
-                                                     static_cast<const T*>(b.inputs[1].raw()), static_cast<T*>(out),
-                                                     begin, end);
+        b.kernel(b.layout, b.inputs[0].raw(), b.inputs[1].raw(), out, begin, end);
+    }
+    /// The tile source standing for input-table entry e, if a broadcast was planned there.
+    const exec::tile_source* source_of(std::size_t e) const {
+        for (const auto& d : in_loop_sources_)
+            if (d.entry == e) return &d;
+        return nullptr;
     }
     /// Plans broadcast node x, read by a fused loop, as a tile source of that loop rather
     /// than a buffer: no array of the broadcast result (its operands are arrays). False if
@@ -201,26 +199,21 @@ private:
         auto src = std::make_shared<broadcast_source>();
         const auto inputs = inputs_of<Off>(x, in, std::index_sequence_for<In...>{});
         src->inputs = {inputs[0], inputs[Op::broadcast_reads_rhs ? sizeof...(In) - 1 : 0]};
-        if (!ops::broadcast_detail::make_layout<2>(m.shape, {&src->inputs[0].shape(), &src->inputs[1].shape()},
+        src->kernel = ops::range_kernel_for<Op>(m.dt);
+        if (!src->kernel ||
+            !ops::broadcast_detail::make_layout<2>(m.shape, {&src->inputs[0].shape(), &src->inputs[1].shape()},
                                                    src->layout))
             return false;
         exec::tile_source t;
         t.entry = num_args + slot;
-        visit_dtype(m.dt, [&](auto v) {
-            using T = decltype(v);
-            if constexpr (ops::op_dtypes<Op>().template contains<T>())
-                t.run = &run_broadcast_tile<typename Op::elementwise_op, T>;
-        });
-        if (!t.run) return false;
+        t.run = &run_broadcast_tile;
         t.ctx = std::move(src);
         in_loop_sources_.push_back(std::move(t));
         return true;
     }
     /// A second occurrence (slot) of the materialized node first planned at slot s.
     void share_slot(std::size_t s, std::size_t slot, bool read_by_loop) {
-        const exec::tile_source* first = nullptr;
-        for (const auto& d : in_loop_sources_)
-            if (d.entry == num_args + s) first = &d;
+        const exec::tile_source* first = source_of(num_args + s);
         if (!first) {
             (*table_)[num_args + slot] = (*table_)[num_args + s];
             return;

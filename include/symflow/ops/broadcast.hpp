@@ -248,6 +248,18 @@ void copy_kernel(const nd::NDArray& in, nd::NDArray& out) {
                        });
 }
 
+/// A broadcast op's kernel over output elements [begin, end) of layout l, written to
+/// out[0, end - begin): how both executors run a broadcast inside a fused loop's tiles.
+using range_fn = void (*)(const layout<2>& l, const void* lhs, const void* rhs, void* out, std::size_t begin,
+                          std::size_t end);
+
+template <class Elem, class T>
+void range_kernel(const layout<2>& l, const void* lhs, const void* rhs, void* out, std::size_t begin,
+                  std::size_t end) {
+    binary_range<Elem, T>(l, static_cast<const T*>(lhs), static_cast<const T*>(rhs), static_cast<T*>(out), begin,
+                          end);
+}
+
 /// The element function of broadcast_to and broadcast_like: the broadcast operand itself.
 struct take_lhs {
     template <class V>
@@ -497,5 +509,18 @@ struct broadcast_like_op {
         visit_dtype(out.dtype(), [&](auto t) { broadcast_detail::copy_kernel<decltype(t)>(in[0], out); });
     }
 };
+
+/// The range kernel of broadcast op Op (one with an `elementwise_op`) for dtype dt, or
+/// nullptr if Op does not take dt.
+template <class Op>
+broadcast_detail::range_fn range_kernel_for(dtype dt) {
+    broadcast_detail::range_fn f = nullptr;
+    visit_dtype(dt, [&](auto t) {
+        using T = decltype(t);
+        if constexpr (op_dtypes<Op>().template contains<T>())
+            f = &broadcast_detail::range_kernel<typename Op::elementwise_op, T>;
+    });
+    return f;
+}
 
 } // namespace symflow::ops

@@ -43,8 +43,9 @@ struct tile_op {
     std::size_t arity = 0;
     bool root = false;         ///< writes the tree's output array
     std::size_t slot = 0;      ///< scratch slot written when not the root
-    broadcast_fn broadcast = nullptr;    ///< a broadcast node: reads whole arrays over the tile's range
-    std::shared_ptr<const void> layout;  ///< its ops::broadcast_detail::layout<2>
+    /// A broadcast node: reads its whole-array inputs in[0], in[1] over the tile's range.
+    ops::broadcast_detail::range_fn broadcast = nullptr;
+    std::shared_ptr<const ops::broadcast_detail::layout<2>> layout;  ///< its walk over them
 };
 /// A fusion tree: its ops in post-order over `n` elements of one dtype.
 struct fused_step {
@@ -74,11 +75,18 @@ struct copy_step {
 /// at 0.35-0.45x the static executor, 512 B at 0.5-0.8x (bench/summary.cpp).
 inline constexpr std::size_t tile_bytes = 512;
 
-/// Elements per tile of a tree: tile_bytes, or, when the tree holds a broadcast (whose
-/// operands are read in a pass of their own), exec::source_tile_elements as in the static
-/// executor, so that the prefetchers keep streaming (broadcast_add(A, b) * C on (1000, 1000)
-/// float32: about 260-280 us with 512-byte tiles, 170-230 us with long ones; noisy machine).
-inline std::size_t tile_elements(const fused_step& s) {
+/// Elements per tile of a tree run by `threads` threads: a tree that is one op on whole
+/// arrays (no tile buffers) needs no tiles, so it takes one range per thread, on cache
+/// lines; a tree holding a broadcast (whose operands are read in a pass of their own) takes
+/// exec::source_tile_elements as in the static executor, so that the prefetchers keep
+/// streaming (broadcast_add(A, b) * C on (1000, 1000) float32: about 260-280 us with
+/// 512-byte tiles, 170-230 us with long ones; noisy machine); others take tile_bytes.
+inline std::size_t tile_elements(const fused_step& s, std::size_t threads) {
+    if (s.slots == 0) {
+        const std::size_t line = std::max<std::size_t>(64 / s.elem, 1);
+        const std::size_t per = std::max<std::size_t>((s.n + threads - 1) / threads, 1);
+        return (per + line - 1) / line * line;
+    }
     for (const auto& op : s.ops)
         if (op.broadcast) return std::min(exec::source_tile_elements, std::max<std::size_t>((s.n + 63) / 64 * 64, 64));
     return std::max<std::size_t>(tile_bytes / s.elem, 64);
@@ -181,12 +189,7 @@ private:
         else s.runtime->compute(s.params.get(), s.packed.get(), s.out);
     }
     void run(const rt::fused_step& s) {
-        std::size_t tile = s.tile;
-        if (s.slots == 0) {  // one op on whole arrays: one range per thread, on cache lines
-            const std::size_t line = std::max<std::size_t>(64 / s.elem, 1);
-            tile = std::max<std::size_t>((s.n + std::size_t(threads_) - 1) / std::size_t(threads_), 1);
-            tile = (tile + line - 1) / line * line;
-        }
+        const std::size_t tile = s.tile;
         const std::size_t tiles = (s.n + tile - 1) / tile;
 #ifdef _OPENMP
         if (omp_in_parallel()) {  // a task beside siblings: this thread, its own scratch
@@ -218,8 +221,7 @@ private:
                 const void* in[4];
                 void* o = op.root ? static_cast<void*>(out + begin * s.elem) : scratch + op.slot * slot_bytes;
                 if (op.broadcast) {
-                    for (std::size_t k = 0; k < 2; ++k) in[k] = s.ptrs[op.in[k].index];
-                    op.broadcast(op.layout.get(), in, o, begin, begin + m);
+                    op.broadcast(*op.layout, s.ptrs[op.in[0].index], s.ptrs[op.in[1].index], o, begin, begin + m);
                     continue;
                 }
                 for (std::size_t k = 0; k < op.arity; ++k)
@@ -298,9 +300,7 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
     auto input_of = [&](std::size_t i, std::size_t k) { return canon[g.id.at(g.nodes[i]->inputs[k].node.get())]; };
     using entry = std::pair<std::size_t, std::uint32_t>;  // (canonical node, output index)
     auto input_entry = [&](std::size_t i, std::size_t k) { return entry{input_of(i, k), g.nodes[i]->inputs[k].index}; };
-    auto entry_meta = [&](const entry& e) -> const ops::meta& {
-        return e.second == 0 ? g.meta[e.first] : g.more[e.first][e.second - 1];
-    };
+    auto entry_meta = [&](const entry& e) -> const ops::meta& { return g.output_meta(e.first, e.second); };
     auto is_elementwise = [&](std::size_t i) {
         return !g.nodes[i]->is_variable() && g.runtime[i]->kind == ops::op_kind::elementwise;
     };
@@ -426,7 +426,7 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
             if (p.store.same_storage(a)) p.busy = false;
     };
 
-    std::size_t max_slots = 0, max_scratch = 0;
+    std::size_t max_scratch = 0;
     std::vector<bool> absorbed(N, false);
     for (std::size_t si = 0; si < step_roots.size(); ++si) {
         const std::size_t r = step_roots[si];
@@ -517,15 +517,15 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
                     if (op.in[k].scratch) free_slots.push_back(op.in[k].index);
                 if (is_broadcast(f.node)) {  // reads its (whole-array) inputs over the tile's range
                     // broadcast_to/like read input 0 only: it stands for both operands
-                    if (!g.runtime[f.node]->broadcast_reads_rhs) op.in[1] = op.in[0];
+                    const std::size_t rhs = g.runtime[f.node]->broadcast_reads_rhs ? 1 : 0;
+                    op.in[1] = op.in[rhs];
                     auto l = std::make_shared<ops::broadcast_detail::layout<2>>();
                     const auto& in0 = entry_meta(f.operands[0]).shape;
-                    const auto& in1 = entry_meta(f.operands[g.runtime[f.node]->broadcast_reads_rhs ? 1 : 0]).shape;
+                    const auto& in1 = entry_meta(f.operands[rhs]).shape;
                     if (!ops::broadcast_detail::make_layout<2>(g.meta[f.node].shape, {&in0, &in1}, *l))
                         throw error(rt::node_label(n) + ": broadcast layout exceeds the checked rank");
                     op.broadcast = g.runtime[f.node]->broadcast(g.meta[f.node].dt);
                     op.layout = std::move(l);
-                    op.kernel.run = nullptr;
                 } else if (op.arity > n.inputs.size()) {
                     auto side = [&](std::size_t k) {
                         auto j = input_of(f.node, k);
@@ -544,8 +544,7 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
                 st.ops.push_back(std::move(op));
                 stack.pop_back();
             }
-            st.tile = rt::tile_elements(st);
-            max_slots = std::max(max_slots, st.slots);
+            st.tile = rt::tile_elements(st, static_cast<std::size_t>(ex.threads_));
             max_scratch = std::max(max_scratch, st.slots * st.tile * st.elem);
             ex.steps_.push_back(std::move(st));
         } else {
@@ -601,7 +600,7 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
 
     ex.scratch_per_thread_ = max_scratch + 64;
     const std::size_t total = ex.scratch_per_thread_ * static_cast<std::size_t>(ex.threads_);
-    ex.scratch_bytes_ = max_slots ? total : 0;
+    ex.scratch_bytes_ = max_scratch ? total : 0;
     ex.scratch_ = nd::NDArray(Shape{static_cast<Shape::dim_t>(std::max<std::size_t>(total / 8, 1))}, dtype::float64);
     return ex;
 }

@@ -42,11 +42,12 @@ struct graph_info {
         for (const auto& e : n.inputs) r.push_back(id.at(e.node.get()));
         return r;
     }
-    /// What is known about the output an entry reads.
-    const ops::meta& entry_meta(const NodeEntry& e) const {
-        const auto i = id.at(e.node.get());
-        return e.index == 0 ? meta[i] : more[i].at(e.index - 1);
+    /// What is known about output `index` of node i.
+    const ops::meta& output_meta(std::size_t i, std::uint32_t index) const {
+        return index == 0 ? meta[i] : more[i].at(index - 1);
     }
+    /// What is known about the output an entry reads.
+    const ops::meta& entry_meta(const NodeEntry& e) const { return output_meta(id.at(e.node.get()), e.index); }
 };
 
 /// "op elemwise_add, node '_plus0'": how errors name a node.

@@ -38,11 +38,6 @@ struct tile_kernel {
     std::shared_ptr<const void> prepared;  ///< the params converted to the element type
 };
 
-/// Output elements [begin, end) of a broadcasting binary op over whole input arrays `in`,
-/// walked by `layout` (an ops::broadcast_detail::layout<2>), written to out[0, end - begin).
-using broadcast_fn = void (*)(const void* layout, const void* const* in, void* out, std::size_t begin,
-                              std::size_t end);
-
 /// What the interpreter calls for one op.
 struct op_runtime {
     ops::op_kind kind;
@@ -71,7 +66,7 @@ struct op_runtime {
     /// Broadcasting binary ops (broadcast_add ...): their kernel for dtype `dt` over a range of
     /// output elements, so that the interpreter runs them inside a fused tree's tiles rather
     /// than into an array (`compute` remains for the op on its own); null for other ops.
-    broadcast_fn (*broadcast)(dtype dt) = nullptr;
+    ops::broadcast_detail::range_fn (*broadcast)(dtype dt) = nullptr;
     /// Whether that kernel reads input 1 (broadcast_add) or only input 0 (broadcast_to/like).
     bool broadcast_reads_rhs = true;
 };
@@ -135,29 +130,17 @@ tile_kernel pair_op(dtype dt, int left, int right) {
     return k;
 }
 
-template <class Op, class T>
-void broadcast_range_op(const void* l, const void* const* in, void* out, std::size_t begin, std::size_t end) {
-    ops::broadcast_detail::binary_range<typename Op::elementwise_op, T>(
-        *static_cast<const ops::broadcast_detail::layout<2>*>(l), static_cast<const T*>(in[0]),
-        static_cast<const T*>(in[1]), static_cast<T*>(out), begin, end);
-}
-
+/// The inputs' metas as the fixed-size array Op's rules take.
 template <class Op>
-broadcast_fn broadcast_op(dtype dt) {
-    broadcast_fn f = nullptr;
-    visit_dtype(dt, [&](auto t) {
-        using T = decltype(t);
-        if constexpr (ops::op_dtypes<Op>().template contains<T>()) f = &broadcast_range_op<Op, T>;
-    });
-    return f;
+std::array<ops::meta, ops::arity_v<Op>> metas_of(std::span<const ops::meta> in) {
+    std::array<ops::meta, ops::arity_v<Op>> a;
+    for (std::size_t i = 0; i < a.size(); ++i) a[i] = in[i];
+    return a;
 }
 
 template <class Op>
 ops::meta infer_op(const void* params, std::span<const ops::meta> in) {
-    constexpr std::size_t N = ops::arity_v<Op>;
-    std::array<ops::meta, N> a;
-    for (std::size_t i = 0; i < N; ++i) a[i] = in[i];
-    return Op::infer(*static_cast<const typename Op::params*>(params), a);
+    return Op::infer(*static_cast<const typename Op::params*>(params), metas_of<Op>(in));
 }
 
 template <class Op>
@@ -191,15 +174,12 @@ op_runtime make_runtime() {
         r.compute = &compute_op<Op>;
     }
     if constexpr (requires { typename Op::elementwise_op; }) {
-        r.broadcast = &broadcast_op<Op>;
+        r.broadcast = &ops::range_kernel_for<Op>;
         r.broadcast_reads_rhs = Op::broadcast_reads_rhs;
     }
     if constexpr (ops::multi_output_op<Op>) {
         r.infer_outputs = [](const void* params, std::span<const ops::meta> in) {
-            constexpr std::size_t N = ops::arity_v<Op>;
-            std::array<ops::meta, N> a;
-            for (std::size_t i = 0; i < N; ++i) a[i] = in[i];
-            return Op::infer_outputs(*static_cast<const typename Op::params*>(params), a);
+            return Op::infer_outputs(*static_cast<const typename Op::params*>(params), metas_of<Op>(in));
         };
         r.compute_outputs = [](const void* params, const void* packed, std::span<nd::NDArray> outs) {
             Op::compute_outputs(*static_cast<const typename Op::params*>(params),
