@@ -14,6 +14,8 @@ pkgs=(
   libeigen3-dev libxtensor-dev     # peers in the benchmarks
   python3-numpy                    # numpy fixtures and the numpy benchmark
   clang                            # compile-fail tests are also checked with clang
+  libclang-rt-14-dev               # libFuzzer and ThreadSanitizer runtimes (clang 14)
+  libomp-14-dev                    # clang's OpenMP (with the archer TSan tool) for the TSan run
   graphviz                         # dot renders the runtime_graph example's drawing
 )
 
