@@ -32,6 +32,10 @@ public:
         std::size_t n = shape_.num_elements();
         if (n > (std::size_t(1) << 62) / dtype_size(dt))
             throw error("shape " + shape_.str() + " of " + std::string(dtype_name(dt)) + " is too large to allocate");
+        if (const std::size_t mem = physical_memory_bytes(); mem && n * dtype_size(dt) > mem)
+            throw error("shape " + shape_.str() + " of " + std::string(dtype_name(dt)) + " is too large to allocate: " +
+                        std::to_string(n * dtype_size(dt) >> 20) + " MiB, more than this machine's " +
+                        std::to_string(mem >> 20) + " MiB of memory");
         store_ = std::make_shared<storage>(n * dtype_size(dt));
     }
 

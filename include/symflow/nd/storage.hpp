@@ -6,10 +6,22 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <unistd.h>
 
 #include "../core/error.hpp"
 
 namespace symflow::nd {
+
+/// Bytes of physical memory on this machine (0 if unknown). An array larger than this can
+/// never be filled, and asking the allocator for it anyway aborts under AddressSanitizer
+/// instead of returning null, so NDArray refuses such a size with a clear error first.
+inline std::size_t physical_memory_bytes() {
+    static const std::size_t bytes = [] {
+        long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+        return pages > 0 && page > 0 ? std::size_t(pages) * std::size_t(page) : std::size_t(0);
+    }();
+    return bytes;
+}
 
 /// One aligned allocation. Aligned to a cache line (and to the widest SIMD register)
 /// so that kernels can split work on line boundaries and never share a line between

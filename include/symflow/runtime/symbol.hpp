@@ -248,13 +248,14 @@ inline std::ostream& operator<<(std::ostream& os, const Symbol& s) {
 
 /// The optional attributes of mx.sym.Variable, stored as MXNet stores them
 /// (`__shape__`, `__dtype__`, `__lr_mult__`, `__wd_mult__`, `__init__`).
+/// (Every member has an initializer so that `{.shape = ...}` alone is -Wextra clean.)
 struct variable_attrs {
-    std::optional<Shape> shape;
-    std::optional<symflow::dtype> dtype;
-    std::optional<double> lr_mult;
-    std::optional<double> wd_mult;
-    std::string init;  ///< an initializer's JSON text, as mx.init.*.dumps() gives
-    attr_map attr;     ///< other user attributes, stored as given
+    std::optional<Shape> shape{};
+    std::optional<symflow::dtype> dtype{};
+    std::optional<double> lr_mult{};
+    std::optional<double> wd_mult{};
+    std::string init{};  ///< an initializer's JSON text, as mx.init.*.dumps() gives
+    attr_map attr{};     ///< other user attributes, stored as given
 };
 
 /// A runtime-named input (MXNet's mx.sym.Variable / mx.sym.var); never auto-named.
