@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Prints a C++ program that builds, binds and runs one static symflow graph of N op nodes.
+
+Used by bench/compile_time.sh to measure what a static graph costs the compiler. The graph
+is a chain with fan-in: each node combines the previous node with a variable, an earlier
+node (so the graph is a DAG, not a tree), a scalar, or applies a unary op, chosen by a
+fixed-seed generator so that every run compiles the same program.
+"""
+import random
+import sys
+
+n = int(sys.argv[1])
+rng = random.Random(1234 + n)
+names = "ABCDEFGH"
+out = ["#include <symflow/symflow.hpp>", "#include <cstdio>", "namespace sf = symflow;",
+       "using namespace sf::literals;", "int main() {"]
+for v in names:
+    out.append(f'    [[maybe_unused]] auto {v.lower()} = sf::sym::Variable<"{v}">();')
+out.append("    auto n0 = a * b;")
+used = {"A", "B"}
+binary = ["+", "-", "*", "/"]
+unary = ["sf::sym::relu", "sf::sym::sigmoid", "sf::sym::tanh", "sf::sym::abs", "sf::sym::exp"]
+for k in range(1, n):
+    p = f"n{k - 1}"
+    r = rng.randrange(10)
+    if r < 6:
+        v = names[rng.randrange(8)]
+        used.add(v)
+        e = f"{p} {binary[k % 4]} {v.lower()}"
+    elif r < 8:
+        e = f"{unary[rng.randrange(len(unary))]}({p})"
+    elif r < 9:
+        e = f"{p} * 0.5f"
+    else:
+        e = f"{p} + n{rng.randrange(max(k - 4, 0), k)}"
+    out.append(f"    auto n{k} = {e};")
+args = ", ".join(f'"{v}"_arg = x' for v in names if v in used)
+out += ["    auto x = sf::nd::full(sf::Shape{1024}, 0.5);",
+        f"    auto ex = n{n - 1}.bind(sf::cpu(), {args});",
+        "    std::printf(\"%g\\n\", double(ex.forward()[0].data<float>()[0]));",
+        "}"]
+print("\n".join(out))
