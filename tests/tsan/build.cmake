@@ -1,9 +1,9 @@
 # Builds the ThreadSanitizer test executable (see CMakeLists.txt beside it): Catch2's main
 # and tests/test_thread_safety.cpp, with clang++ -fsanitize=thread -fopenmp (libomp).
 # The project's headers with -I (warnings in them count), its dependencies' with -isystem.
-list(GET INCLUDES 0 own)
+set(others ${INCLUDES})
+list(POP_FRONT others own)
 set(common -std=c++20 -fsanitize=thread -fopenmp -Wall -Wextra -Wpedantic -I${own})
-list(SUBLIST INCLUDES 1 -1 others)
 foreach(dir IN LISTS others)
   list(APPEND common -isystem ${dir})
 endforeach()
