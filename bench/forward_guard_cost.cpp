@@ -26,7 +26,8 @@ struct symflow::detail::executor_access<struct guard_cost_bench> {
         for (const auto& w : ex.waves_) {
             if (w.tasks) ex.run_as_tasks(w.begin, w.end);
             else
-                for (std::size_t i = w.begin; i < w.end; ++i) std::visit([&](const auto& st) { ex.run(st); }, ex.steps_[i]);
+                for (std::size_t i = w.begin; i < w.end; ++i)
+                    std::visit([&](const auto& st) { ex.run(st); }, ex.steps_[i]);
         }
     }
 };

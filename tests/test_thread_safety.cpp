@@ -70,7 +70,8 @@ void check_all_ok(const std::vector<std::string>& failures) {
 // result differs from the others'.
 std::vector<float> input(std::size_t n, int t, int which) {
     std::vector<float> v(n);
-    for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<float>(static_cast<int>((i * (2 * which + 1)) % 7) + t - which);
+    for (std::size_t i = 0; i < n; ++i)
+        v[i] = static_cast<float>(static_cast<int>((i * (2 * which + 1)) % 7) + t - which);
     return v;
 }
 
@@ -100,7 +101,8 @@ std::vector<float> expected_dots(const std::vector<std::vector<float>>& in, std:
     for (std::size_t i = 0; i < n; ++i)
         for (std::size_t j = 0; j < n; ++j) {
             float s = 0;
-            for (std::size_t k = 0; k < n; ++k) s += in[0][i * n + k] * in[1][k * n + j] + in[2][i * n + k] * in[3][k * n + j];
+            for (std::size_t k = 0; k < n; ++k)
+                s += in[0][i * n + k] * in[1][k * n + j] + in[2][i * n + k] * in[3][k * n + j];
             r[i * n + j] = s;
         }
     return r;
@@ -254,8 +256,8 @@ TEST_CASE("naming counters are per thread: each thread names as MXNet would, wha
         auto b = sf::sym::Variable<"B">();
         for (int i = 0; i < 20 + t; ++i) {
             auto e = (a * b) + (a * b);
-            const auto want = std::vector<std::string>{"A", "B", "_mul" + std::to_string(2 * i), "_mul" + std::to_string(2 * i + 1),
-                                                       "_plus" + std::to_string(i)};
+            const auto want = std::vector<std::string>{"A", "B", "_mul" + std::to_string(2 * i),
+                                                       "_mul" + std::to_string(2 * i + 1), "_plus" + std::to_string(i)};
             auto got = e.get_internals().list_outputs();
             for (auto& g : got)
                 if (g.ends_with("_output")) g.resize(g.size() - 7);
