@@ -36,9 +36,10 @@ namespace {
 
 constexpr int num_threads = 4;
 
-// Runs body(t) for t in [0, num_threads) in as many std::threads, started together (a
-// latch-like countdown) so that their calls overlap; rethrows the first failure. Catch2's
-// assertions are not thread-safe, so bodies report through their return value.
+// Runs body(t) for t in [0, num_threads) in as many std::threads, released together (a
+// countdown they spin on) so that their calls overlap; returns each thread's failure
+// message (empty: none; an exception counts as one). Catch2's assertions are not
+// thread-safe, so bodies report through their return value, checked after the joins.
 template <class F>
 std::vector<std::string> run_threads(F body) {
     std::atomic<int> waiting{num_threads};
