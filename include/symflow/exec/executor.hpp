@@ -18,6 +18,7 @@
 #include "../sym/infer.hpp"
 #include "../sym/materialized.hpp"
 #include "evaluator.hpp"
+#include "forward_guard.hpp"
 #include "fused_loop.hpp"
 
 namespace symflow::sym {
@@ -330,8 +331,13 @@ public:
         st_->buffers = std::move(p.slot_arrays);
     }
 
-    /// Computes the outputs from the bound arrays' current contents.
+    /// Computes the outputs from the bound arrays' current contents. One executor runs one
+    /// forward() at a time: a call overlapping another (from a second thread) throws
+    /// symflow::error; bind one executor per thread to run a symbol in parallel.
     const std::vector<nd::NDArray>& forward() {
+        if (!st_)
+            throw error("forward() called on a moved-from executor: it has no plan; use the executor it was moved to");
+        exec::forward_guard running(st_->running);
         for (auto& step : st_->steps) step();
         return st_->outputs;
     }
@@ -351,6 +357,8 @@ public:
     std::size_t num_steps() const { return st_->steps.size(); }
 
 private:
+    template <class>
+    friend struct symflow::detail::executor_access;
     // Held by pointer so that the planned steps, which point into it, survive moves.
     struct state {
         explicit state(E e) : expr(std::move(e)) {}
@@ -359,6 +367,9 @@ private:
         typename detail::planner<E, true>::table_t table{};
         std::vector<nd::NDArray> outputs, buffers;
         std::vector<std::function<void()>> steps;
+        // Set while forward() runs (exec::forward_guard). Here rather than in Executor,
+        // so that executors stay movable (an atomic is not).
+        exec::running_flag running{false};
     };
     std::unique_ptr<state> st_;
 };

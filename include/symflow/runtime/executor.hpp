@@ -23,6 +23,7 @@
 #include <omp.h>
 #endif
 
+#include "../exec/forward_guard.hpp"
 #include "../exec/fused_loop.hpp"
 #include "../nd/creation.hpp"
 #include "infer.hpp"
@@ -101,8 +102,13 @@ inline constexpr std::size_t task_min_work = std::size_t(1) << 13;
 /// Runs a runtime Symbol bound to arrays (MXNet's Executor).
 class RuntimeExecutor {
 public:
-    /// Runs the graph; returns the outputs, which are the same arrays at every call.
+    /// Runs the graph; returns the outputs, which are the same arrays at every call. One
+    /// executor (and its copies, which share its buffers) runs one forward() at a time: a
+    /// call overlapping another throws symflow::error; bind one executor per thread.
     const std::vector<nd::NDArray>& forward() {
+        if (!running_)
+            throw error("forward() called on a moved-from executor: it has no plan; use the executor it was moved to");
+        exec::forward_guard running(*running_);
         for (const auto& w : waves_) {
             if (w.tasks) run_as_tasks(w.begin, w.end);
             else
@@ -145,6 +151,8 @@ public:
     static RuntimeExecutor create(const Symbol& s, Context ctx, const std::map<std::string, nd::NDArray>& arrays);
 
 private:
+    template <class>
+    friend struct symflow::detail::executor_access;
     using step = std::variant<rt::fused_step, rt::materialized_step, rt::copy_step>;
     /// Steps [begin, end) depend only on earlier waves: they may run in any order.
     struct wave {
@@ -240,6 +248,9 @@ private:
     nd::NDArray scratch_;
     std::size_t scratch_per_thread_ = 0, scratch_bytes_ = 0, pool_bytes_ = 0;
     int threads_ = 1;
+    // Set while forward() runs (exec::forward_guard). Shared by copies, as the buffers are,
+    // and held by pointer so that the executor stays copyable and movable.
+    std::shared_ptr<exec::running_flag> running_ = std::make_shared<exec::running_flag>(false);
 };
 
 template <class>

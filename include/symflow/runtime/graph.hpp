@@ -1,6 +1,7 @@
 #pragma once
 // The graph as data: nodes and entries shaped like MXNet's (NNVM's) JSON.
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -33,7 +34,8 @@ struct Node {
     /// Auto-naming state while the node is held only by temporaries: the hint and the number
     /// it took (see sym/compose.hpp); counter < 0 once the name is settled.
     std::string_view hint;
-    std::int64_t counter = -1;
+    /// Aligned for std::atomic_ref: threads settling one shared Symbol write it at once (compose.hpp).
+    alignas(std::atomic_ref<std::int64_t>::required_alignment) std::int64_t counter = -1;
 
     Node() = default;
     Node(const Node&) = delete;

@@ -9,6 +9,8 @@
 // the names MXNet would give. A node copied from an lvalue (a named expression from an
 // earlier statement) is settled: its name never changes again.
 #include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -86,6 +88,13 @@ std::remove_cvref_t<In> take_input(In&& in) {
     }
 }
 
+/// A runtime node's naming counter, read or written atomically. Runtime nodes are shared
+/// (a Symbol is a handle): threads that each use one shared Symbol as an lvalue operand
+/// all settle it, each reading and writing the counters of the same nodes at once, a data
+/// race (ThreadSanitizer found it; tests/test_thread_safety.cpp). Relaxed suffices: every
+/// writer stores the same -1, and nothing else is published through the counter.
+inline std::atomic_ref<std::int64_t> shared_counter(Node& n) { return std::atomic_ref<std::int64_t>(n.counter); }
+
 /// Marks the not-yet-settled nodes of a runtime graph as settled (their names are final).
 /// Settled nodes only have settled inputs, so the walk stops at them.
 inline void settle_runtime(const std::shared_ptr<Node>& root) {
@@ -93,21 +102,23 @@ inline void settle_runtime(const std::shared_ptr<Node>& root) {
     while (!stack.empty()) {
         Node* n = stack.back();
         stack.pop_back();
-        if (n->counter < 0) continue;
-        n->counter = -1;
+        if (shared_counter(*n).load(std::memory_order_relaxed) < 0) continue;
+        shared_counter(*n).store(-1, std::memory_order_relaxed);
         for (auto& e : n->inputs) stack.push_back(e.node.get());
     }
 }
 
 /// The unsettled nodes of a runtime graph in post-order (inputs left to right).
+/// Its reads are atomic (shared_counter): the walk reaches shared nodes that other threads
+/// may be settling.
 inline void collect_unsettled_runtime(const std::shared_ptr<Node>& root, std::vector<Node*>& out) {
-    if (root->counter < 0) return;
+    if (shared_counter(*root).load(std::memory_order_relaxed) < 0) return;
     std::vector<std::pair<Node*, std::size_t>> stack{{root.get(), 0}};
     while (!stack.empty()) {
         auto& [n, next] = stack.back();
         if (next < n->inputs.size()) {
             Node* in = n->inputs[next++].node.get();
-            if (in->counter >= 0) stack.emplace_back(in, 0);
+            if (shared_counter(*in).load(std::memory_order_relaxed) >= 0) stack.emplace_back(in, 0);
             continue;
         }
         out.push_back(n);
