@@ -56,8 +56,14 @@ public:
 
     /// The next byte, or 0 when none is left.
     std::uint8_t byte() { return pos_ < bytes_.size() ? bytes_[pos_++] : 0; }
-    /// A number in [0, n) (n >= 1).
-    std::size_t pick(std::size_t n) { return n <= 256 ? byte() % n : (std::size_t{byte()} << 8 | byte()) % n; }
+    /// A number in [0, n) (n >= 1): one byte, or two for n > 256 (read in two statements:
+    /// the order of two calls in one expression is unspecified, and an input must decode
+    /// the same under clang, the fuzzer's compiler, and g++, which replays regressions).
+    std::size_t pick(std::size_t n) {
+        if (n <= 256) return byte() % n;
+        const std::size_t high = byte();
+        return (high << 8 | byte()) % n;
+    }
     /// True with probability about 1/n.
     bool one_in(std::size_t n) { return pick(n) == 0; }
     /// Bytes not yet taken.
