@@ -83,9 +83,9 @@ TEST_CASE("inference reads later outputs of a multi-output node whose input shap
     CHECK(full.out[0] == (sf::Shape{2, 2}));
 }
 
-// Found by fuzz_infer: a node skipped in an inference pass has a float32 placeholder
-// dtype; an elementwise op compared it with its int32 operand and refused a valid graph
-// in infer_shape, simple_bind and bind.
+// Found beside the bug above (same skipped nodes): a node skipped in an inference pass
+// has a float32 placeholder dtype; an elementwise op compared it with its int32 operand
+// and refused a valid graph in infer_shape, simple_bind and bind.
 TEST_CASE("an int graph whose shape comes from the backward pass infers and binds") {
     sf::sym::NameManager scope;
     sf::sym::variable_attrs int32_var;

@@ -166,8 +166,8 @@ graph_info analyze(const Symbol& s, const std::map<std::string, ops::meta>& give
     // Nodes the current pass skipped: their metas are placeholders (float32, shape
     // unknown), not facts. An elementwise node reading one waits for a later pass too;
     // checking the placeholder's dtype against its other inputs made valid int graphs
-    // fail (found by fuzzing: sum(A) + B with int32 A, B whose shape A learns only from
-    // the backward pass was "input dtypes differ: float32 but int32").
+    // fail (found beside the fuzzer's crash above: sum(A) + B with int32 A, B, where A's
+    // shape comes from the backward pass, was "input dtypes differ: float32 but int32").
     std::vector<char> skipped(N, 0);
     auto forward = [&](bool final_pass) {
         const bool may_skip = !final_pass && goal != infer_goal::types;
