@@ -100,8 +100,9 @@ void run_fused_tiled(const Ev& ev, const std::array<const void*, M>& in, const t
         }
     };
     T* scratch = static_cast<T*>(p.scratch.raw());
-    const std::size_t per_thread = p.sources.size() * tile;
 #ifdef _OPENMP
+    // Only the threaded path needs it: a build without OpenMP must not warn (-Wunused-variable).
+    const std::size_t per_thread = p.sources.size() * tile;
     if (n >= parallel_min_elements && p.threads > 1 && !omp_in_parallel()) {
 #pragma omp parallel num_threads(static_cast<int>(p.threads))
         {

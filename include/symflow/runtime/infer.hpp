@@ -139,6 +139,11 @@ graph_info analyze(const Symbol& s, const std::map<std::string, ops::meta>& give
         if (r->arity != 0 && n.inputs.size() != r->arity)
             throw error(node_label(n) + ": takes " + std::to_string(r->arity) + " inputs, the node has " +
                         std::to_string(n.inputs.size()));
+        // Outputs 1.. start unknown like output 0: a pass that skips the node (its input
+        // shape not yet known) must leave them readable, not an empty list (found by
+        // fuzzing: infer_shape_partial threw std::out_of_range for split(A)[1] + split(A)[2]).
+        if (r->infer_outputs && n.num_outputs() > 1)
+            g.more[i].assign(n.num_outputs() - 1, ops::meta{Shape{}, dtype::float32, false});
     }
     // Entries past output 0 must be outputs symflow computes (not Dropout's mask, say).
     auto check_entry = [&](const NodeEntry& e, const std::string& reader) {
@@ -158,11 +163,22 @@ graph_info analyze(const Symbol& s, const std::map<std::string, ops::meta>& give
         std::string in = k < names.size() ? names[k] : "input " + std::to_string(k);
         return in + " " + node_label(*n.inputs[k].node);
     };
+    // Nodes the current pass skipped: their metas are placeholders (float32, shape
+    // unknown), not facts. An elementwise node reading one waits for a later pass too;
+    // checking the placeholder's dtype against its other inputs made valid int graphs
+    // fail (found beside the fuzzer's crash above: sum(A) + B with int32 A, B, where A's
+    // shape comes from the backward pass, was "input dtypes differ: float32 but int32").
+    std::vector<char> skipped(N, 0);
     auto forward = [&](bool final_pass) {
+        const bool may_skip = !final_pass && goal != infer_goal::types;
         for (std::size_t i = 0; i < N; ++i) {
             const Node& n = *g.nodes[i];
             if (n.is_variable()) continue;
             const op_runtime& r = *g.runtime[i];
+            skipped[i] = may_skip && std::any_of(n.inputs.begin(), n.inputs.end(), [&](const NodeEntry& e) {
+                return skipped[g.id.at(e.node.get())] != 0;
+            });
+            if (skipped[i]) continue;
             if (r.kind == ops::op_kind::elementwise) {
                 // variables of free dtype take the dtype of the operand that has one
                 const NodeEntry* fixed = nullptr;
@@ -202,7 +218,10 @@ graph_info analyze(const Symbol& s, const std::map<std::string, ops::meta>& give
                 else g.meta[i].dt = out.dt;
             } else {
                 bool all_known = std::all_of(in.begin(), in.end(), [](const ops::meta& m) { return m.shape_known; });
-                if (!all_known && !final_pass && goal != infer_goal::types) continue;
+                if (!all_known && may_skip) {
+                    skipped[i] = 1;
+                    continue;
+                }
                 try {
                     if (r.infer_outputs) {
                         auto all = r.infer_outputs(g.params[i].get(), in);
