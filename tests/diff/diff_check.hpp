@@ -13,8 +13,12 @@
 #include <functional>
 #include <map>
 #include <sstream>
+#include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
+
+#include <symflow/symflow.hpp>
 
 #include "graph_gen.hpp"
 #include "reference.hpp"
@@ -66,6 +70,42 @@ struct outcome {
     std::size_t static_runtime_equal = 0;  ///< elements where static and runtime agree bitwise
     bool had_static = false;
 };
+
+/// The input arrays of g, by variable name, drawn from the seed (independently of the
+/// graph's draws, so that they do not change when the generator's choices do).
+/// Floats: half the arrays multiples of 1/8 in [-3, 3] (exact sums, ties for the
+/// comparisons), the others uniform in [-3, 3). Integers: [-9, 9], with a few values
+/// anywhere in the type's range (wrapping arithmetic).
+inline std::map<std::string, sf::nd::NDArray> make_inputs(const graph& g) {
+    std::map<std::string, sf::nd::NDArray> m;
+    for (const node& n : g.nodes) {
+        if (n.op != "var") continue;
+        std::uint64_t h = 1469598103934665603ULL;  // FNV-1a of the name: std::hash is not portable
+        for (char c : n.name) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+        rng r(g.seed * 0x9E3779B97F4A7C15ULL + h);
+        const bool grid = r.chance(0.5);
+        const auto count = static_cast<std::size_t>(numel(n.shape));
+        sf::Shape shape(std::vector<sf::Shape::dim_t>(n.shape.begin(), n.shape.end()));
+        sf::nd::NDArray a = sf::nd::zeros(shape, n.dt);
+        auto fill = [&]<class T>(std::span<T> d) {
+            for (std::size_t k = 0; k < count; ++k) {
+                if constexpr (std::is_floating_point_v<T>)
+                    d[k] = static_cast<T>(grid ? static_cast<double>(r.range(-24, 24)) / 8.0 : -3.0 + 6.0 * r.unit());
+                else if (r.chance(0.03))
+                    d[k] = static_cast<T>(r.next());  // anywhere in the type's range (modular conversion)
+                else d[k] = static_cast<T>(r.range(-9, 9));
+            }
+        };
+        switch (n.dt) {
+        case sf::float32: fill(a.data<float>()); break;
+        case sf::float64: fill(a.data<double>()); break;
+        case sf::int32: fill(a.data<std::int32_t>()); break;
+        case sf::int64: fill(a.data<std::int64_t>()); break;
+        }
+        m.emplace(n.name, a);
+    }
+    return m;
+}
 
 namespace check_detail {
 

@@ -17,13 +17,11 @@
 #include <limits>
 #include <map>
 #include <random>
-#include <span>
-#include <type_traits>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include <symflow/symflow.hpp>
+#include <symflow/core/dtype.hpp>  // only dtypes: gen_static, a build-time host tool, stays light
 
 namespace difftest {
 
@@ -185,7 +183,8 @@ class generator {
 public:
     /// Largest number of nodes a graph gets (static graphs of this size compile in a few s).
     static constexpr int max_nodes = 48;
-    /// Largest input or intermediate array.
+    /// Largest input or intermediate array of an ordinary graph; one graph in ten is
+    /// large instead (over 32768 elements, where kernels split the work across threads).
     static constexpr long long max_elems = 600;
 
     /// Generates the graph of `seed`.
@@ -198,13 +197,19 @@ public:
         static const std::vector<sf::dtype> dts = {sf::float32, sf::float32, sf::float32, sf::float64,
                                                    sf::float64, sf::int32, sf::int32, sf::int64};
         const sf::dtype dt = r_.pick(dts);
-        (void)make(random_shape(), dt, depth, true);
+        dims root = random_shape();
+        if (r_.chance(0.1)) {
+            root = r_.chance(0.5) ? dims{r_.range(33000, 70000)} : dims{r_.range(150, 260), r_.range(150, 260)};
+            limit_ = numel(root) * 4;
+        }
+        (void)make(root, dt, depth, true);
         return g_;
     }
 
 private:
     rng r_;
     graph g_;
+    long long limit_ = max_elems;  ///< the largest array this graph may have
 
     dims random_shape() {
         const long long nd = r_.range(1, 3);
@@ -521,7 +526,7 @@ inline bool generator::try_op(const std::string& op, const dims& want, sf::dtype
             for (int a : axes) cnt *= child[static_cast<std::size_t>(a)];
             if (cnt > 6) return false;  // products of many values leave every type's range
         }
-        if (numel(child) > max_elems) return false;
+        if (numel(child) > limit_) return false;
         const auto cnd = static_cast<long long>(child.size());
         for (int a : axes) n.ints.push_back(r_.chance(0.3) ? a - cnd : a);
         n.in = {make(child, dt, depth - 1, true)};
@@ -544,7 +549,7 @@ inline bool generator::try_op(const std::string& op, const dims& want, sf::dtype
             ax = static_cast<int>(r_.range(0, nd));
             child.insert(child.begin() + ax, r_.range(2, 7));
         }
-        if (numel(child) > max_elems) return false;
+        if (numel(child) > limit_) return false;
         n.a = ax;
         n.in = {make(child, dt, depth - 1, true)};
         out = push(std::move(n));
@@ -665,7 +670,7 @@ inline bool generator::try_op(const std::string& op, const dims& want, sf::dtype
                 n.ints.push_back(step);
             }
         }
-        if (numel(child) > max_elems) return false;
+        if (numel(child) > limit_) return false;
         n.in = {make(child, dt, depth - 1, true)};
         out = push(std::move(n));
         return true;
@@ -741,7 +746,7 @@ inline bool generator::try_op(const std::string& op, const dims& want, sf::dtype
         const long long k = r_.range(2, 3);
         dims child = want;
         child[ax] *= k;
-        if (numel(child) > max_elems) return false;
+        if (numel(child) > limit_) return false;
         n.a = static_cast<long long>(ax);
         n.b = k;
         n.ints = {static_cast<long long>(r_.below(static_cast<std::uint64_t>(k)))};  // which output
@@ -907,42 +912,6 @@ inline std::string describe(const graph& g) {
         os << "  n" << i << " = " << text << "   // " << sf::dtype_name(n.dt) << " " << dims_str(n.shape) << "\n";
     }
     return os.str();
-}
-
-/// The input arrays of g, by variable name, drawn from the seed (independently of the
-/// graph's draws, so that they do not change when the generator's choices do).
-/// Floats: half the arrays multiples of 1/8 in [-3, 3] (exact sums, ties for the
-/// comparisons), the others uniform in [-3, 3). Integers: [-9, 9], with a few values
-/// anywhere in the type's range (wrapping arithmetic).
-inline std::map<std::string, sf::nd::NDArray> make_inputs(const graph& g) {
-    std::map<std::string, sf::nd::NDArray> m;
-    for (const node& n : g.nodes) {
-        if (n.op != "var") continue;
-        std::uint64_t h = 1469598103934665603ULL;  // FNV-1a of the name: std::hash is not portable
-        for (char c : n.name) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-        rng r(g.seed * 0x9E3779B97F4A7C15ULL + h);
-        const bool grid = r.chance(0.5);
-        const auto count = static_cast<std::size_t>(numel(n.shape));
-        sf::Shape shape(std::vector<sf::Shape::dim_t>(n.shape.begin(), n.shape.end()));
-        sf::nd::NDArray a = sf::nd::zeros(shape, n.dt);
-        auto fill = [&]<class T>(std::span<T> d) {
-            for (std::size_t k = 0; k < count; ++k) {
-                if constexpr (std::is_floating_point_v<T>)
-                    d[k] = static_cast<T>(grid ? static_cast<double>(r.range(-24, 24)) / 8.0 : -3.0 + 6.0 * r.unit());
-                else if (r.chance(0.03))
-                    d[k] = static_cast<T>(r.next());  // anywhere in the type's range (modular conversion)
-                else d[k] = static_cast<T>(r.range(-9, 9));
-            }
-        };
-        switch (n.dt) {
-        case sf::float32: fill(a.data<float>()); break;
-        case sf::float64: fill(a.data<double>()); break;
-        case sf::int32: fill(a.data<std::int32_t>()); break;
-        case sf::int64: fill(a.data<std::int64_t>()); break;
-        }
-        m.emplace(n.name, a);
-    }
-    return m;
 }
 
 } // namespace difftest

@@ -59,6 +59,8 @@
 #include <string>
 #include <vector>
 
+#include <symflow/symflow.hpp>
+
 #include "graph_gen.hpp"
 
 namespace difftest {
@@ -163,7 +165,7 @@ constexpr vb unknown{0, inf};
 /// of roundoff of |y| (or of the largest |f| over the input interval), plus the floor.
 inline vb finish(double y, double prop, double ulps, double mag, sf::dtype dt) {
     if (!std::isfinite(y) || !std::isfinite(prop)) return unknown;
-    const double e = prop + ulps * unit_roundoff(dt) * std::max(std::fabs(y), mag) + (ulps > 0 ? min_normal(dt) : 0);
+    const double e = prop + ulps * unit_roundoff(dt) * std::max(std::fabs(y), mag) + (ulps > 0 || prop > 0 ? min_normal(dt) : 0);
     if (std::fabs(y) + e > max_finite(dt)) return unknown;
     return {y, e};
 }
@@ -255,9 +257,6 @@ inline vb mod_bound(vb a, vb b, sf::dtype dt) {
         const bool exact = r == 0 || ((r < 0) == (b.v < 0)) || representable(r + b.v, dt);
         return exact ? vb{y, 0} : finish(y, 0, 2, std::fabs(b.v), dt);
     }
-    const double blo = std::fabs(b.v) - b.e;
-    const double qlo = (a.v - a.e) / (b.v > 0 ? b.v + (a.v - a.e >= 0 ? -b.e : b.e) : b.v);
-    (void)qlo;
     // quotient interval over the box, by its four corners (b does not change sign)
     double q[4] = {(a.v - a.e) / (b.v - b.e), (a.v - a.e) / (b.v + b.e), (a.v + a.e) / (b.v - b.e),
                    (a.v + a.e) / (b.v + b.e)};
@@ -265,7 +264,6 @@ inline vb mod_bound(vb a, vb b, sf::dtype dt) {
     if (std::floor(ql) != std::floor(qh)) return unknown;
     // on one branch r = a - k b with k = floor(a / b) fixed
     const double k = std::floor(qh);
-    (void)blo;
     return finish(y, a.e + std::fabs(k) * b.e, 2, std::fabs(b.v), dt);
 }
 
@@ -577,7 +575,7 @@ inline void reference::eval_elementwise(const node& n, ref_value& r) {
         else if (b == "rpower_s") z = pow_bound(y, x, dt);
         else if (b == "maximum" || b == "maximum_s") z = {std::max(x.v, y.v), std::max(x.e, y.e)};
         else if (b == "minimum" || b == "minimum_s") z = {std::min(x.v, y.v), std::max(x.e, y.e)};
-        else if (b == "hypot" || b == "hypot_s") z = finish(std::hypot(x.v, y.v), x.e + y.e, ex ? 1 : 2, 0, dt);
+        else if (b == "hypot" || b == "hypot_s") z = finish(std::hypot(x.v, y.v), x.e + y.e, 2, 0, dt);
         else if (b == "eq" || b == "eq_s") z = compare([](double p, double q) { return p == q; }, x, y);
         else if (b == "ne" || b == "ne_s") z = compare([](double p, double q) { return p != q; }, x, y);
         else if (b == "gt" || b == "gt_s") z = compare([](double p, double q) { return p > q; }, x, y);
@@ -815,27 +813,32 @@ inline void reference::eval_softmax(const node& n, ref_value& r) {
             row.push_back(k + static_cast<std::size_t>(j * stride));
             known = known && x.known(row.back());
         }
-        double m = -inf, E = 0;
+        double m = -inf;
+        for (std::size_t q : row) m = std::max(m, x.v[q] / t);
+        // d: how far the computed exponent (x / t - max) may be from the reference's: the
+        // input's bound, the division by t and the subtraction's roundings
+        std::vector<double> d;
+        double E = 0;
         for (std::size_t q : row) {
-            m = std::max(m, x.v[q] / t);
-            E = std::max(E, x.e[q] / t + (t != 1 ? u * std::fabs(x.v[q] / t) : 0));
+            d.push_back(x.e[q] / std::fabs(t) + 2 * u * (std::fabs(x.v[q] / t) + std::fabs(m)));
+            E = std::max(E, d.back());
         }
         double sum = 0;
         for (std::size_t q : row) sum += std::exp(x.v[q] / t - m);
         const double lse = std::log(sum);
         const double cnt = static_cast<double>(len);
-        for (std::size_t q : row) {
+        for (std::size_t j = 0; j < row.size(); ++j) {
+            const std::size_t q = row[j];
             if (!known) {
                 r.e[q] = inf;
                 continue;
             }
             if (n.op == "softmax") {
                 const double sv = std::exp(x.v[q] / t - m) / sum;
-                set(r, q, finish(sv, sv * std::expm1(2 * E), cnt + 12, 0, n.dt));
+                set(r, q, finish(sv, sv * std::expm1(d[j] + E), cnt + 12, 0, n.dt));
             } else {
                 const double lv = x.v[q] / t - m - lse;
-                set(r, q, finish(lv, 2 * E + 2 * u * std::fabs(x.v[q] / t - m) + (cnt + 8) * u * (1 + std::fabs(lse)), 0, 0,
-                                 n.dt));
+                set(r, q, finish(lv, d[j] + E + (cnt + 8) * u * (1 + std::fabs(lse)), 0, 0, n.dt));
             }
         }
     }
@@ -869,8 +872,7 @@ inline void reference::eval_shape(const node& n, ref_value& r) {
                 r.i[k] = c;
             } else if (is_float(to)) {
                 const auto v = static_cast<double>(x.i[k]);
-                const bool exact = static_cast<std::int64_t>(std::fabs(v)) < (std::int64_t(1) << precision(to)) &&
-                                   std::fabs(v) < 0x1p62;
+                const bool exact = std::fabs(v) <= std::ldexp(1.0, precision(to));
                 set(r, k, exact ? vb{v, 0} : finish(v, 0x1p-53 * std::fabs(v), 1, 0, to));
             } else r.i[k] = wrap(static_cast<std::uint64_t>(x.i[k]), to);
         }

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <symflow/symflow.hpp>
+
 #include "graph_gen.hpp"
 
 namespace difftest {
