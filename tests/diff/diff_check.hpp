@@ -170,7 +170,9 @@ inline std::string culprit(const graph& g, const reference& ref, const arrays& i
         p.nodes.assign(g.nodes.begin(), g.nodes.begin() + static_cast<std::ptrdiff_t>(i) + 1);
         sf::sym::NameManager scope;
         const auto got = run_symbol(build_runtime(p), in);
-        if (first_mismatch(got, ref.at(i)) < ref.at(i).size())
+        const auto& want = ref.at(i);
+        if (got.shape() != sf::Shape(std::vector<sf::Shape::dim_t>(want.shape.begin(), want.shape.end())) ||
+            got.dtype() != want.dt || first_mismatch(got, want) < want.size())
             return g.nodes[i].op + " " + std::string(sf::dtype_name(g.nodes[i].dt)) + " (n" + std::to_string(i) + ")";
     }
     return "(no single node: only the static executor differs)";

@@ -201,6 +201,8 @@ public:
         if (r_.chance(0.1)) {
             root = r_.chance(0.5) ? dims{r_.range(33000, 70000)} : dims{r_.range(150, 260), r_.range(150, 260)};
             limit_ = numel(root) * 4;
+        } else if (r_.chance(0.04)) {
+            root[r_.below(root.size())] = 0;  // empty arrays: every op must handle them
         }
         (void)make(root, dt, depth, true);
         return g_;
@@ -358,6 +360,7 @@ private:
 
     /// Splits n into a random shape of 1..3 dimensions.
     dims factor(long long n) {
+        if (n == 0) return r_.chance(0.5) ? dims{0} : dims{r_.range(1, 3), 0};
         dims s;
         const long long nd = r_.range(1, 3);
         for (long long i = 0; i + 1 < nd; ++i) {
@@ -460,7 +463,7 @@ inline bool generator::try_op(const std::string& op, const dims& want, sf::dtype
     if (op == "broadcast_to") {
         dims s = want;
         for (auto& d : s)
-            if (r_.chance(0.5)) d = 1;
+            if (d != 0 && r_.chance(0.5)) d = 1;  // a target size 0 means "keep", so 1 -> 0 is not expressible
         n.ints = want;
         for (std::size_t i = 0; i < s.size(); ++i)
             if (s[i] == want[i] && r_.chance(0.3)) n.ints[i] = 0;  // 0 keeps the input's size
@@ -514,9 +517,10 @@ inline bool generator::try_op(const std::string& op, const dims& want, sf::dtype
                 const auto pos = static_cast<std::size_t>(r_.range(0, static_cast<long long>(child.size())));
                 child.insert(child.begin() + static_cast<std::ptrdiff_t>(pos), -1);  // marker
             }
+            const bool has_identity = op == "sum" || op == "nansum" || op == "prod" || (op == "mean" && !flt);
             for (std::size_t i = 0; i < child.size(); ++i)
                 if (child[i] == -1) {
-                    child[i] = r_.range(1, 6);
+                    child[i] = has_identity && r_.chance(0.05) ? 0 : r_.range(1, 6);
                     axes.push_back(static_cast<int>(i));
                 }
             // reducing every axis without keepdims gives (1,): only when want is (1,)
@@ -557,7 +561,7 @@ inline bool generator::try_op(const std::string& op, const dims& want, sf::dtype
     }
     if (op == "dot") {
         if (nd != 2) return false;
-        const long long k = r_.range(1, 9);
+        const long long k = r_.chance(0.05) ? 0 : r_.range(1, 9);  // k = 0: a sum of nothing
         n.f1 = r_.chance(0.3);
         n.f2 = r_.chance(0.3);
         dims ls = n.f1 ? dims{k, want[0]} : dims{want[0], k};
@@ -578,7 +582,7 @@ inline bool generator::try_op(const std::string& op, const dims& want, sf::dtype
         return true;
     }
     if (op == "FullyConnected") {
-        if (nd != 2) return false;
+        if (nd != 2 || want[1] == 0) return false;  // num_hidden must be positive
         const long long k1 = r_.range(1, 5), k2 = r_.chance(0.3) ? r_.range(2, 3) : 1;
         dims ds = k2 == 1 ? dims{want[0], k1} : dims{want[0], k1, k2};
         n.a = want[1];  // num_hidden
@@ -590,6 +594,7 @@ inline bool generator::try_op(const std::string& op, const dims& want, sf::dtype
         return true;
     }
     if (op == "reshape") {
+        if (numel(want) == 0) return false;  // a 0 in the target means "copy", not "empty"
         const dims child = factor(numel(want));
         n.ints = want;
         // MXNet's codes: 0 copies the input's axis, -1 infers one axis
@@ -652,6 +657,8 @@ inline bool generator::try_op(const std::string& op, const dims& want, sf::dtype
         return true;
     }
     if (op == "slice_axis" || op == "slice") {
+        // MXNet's slice_axis requires begin < end (an empty range is an error at bind)
+        if (op == "slice_axis" && numel(want) == 0) return false;
         dims child = want;
         if (op == "slice_axis") {
             const auto ax = static_cast<std::size_t>(r_.below(want.size()));
@@ -662,7 +669,7 @@ inline bool generator::try_op(const std::string& op, const dims& want, sf::dtype
         } else {
             // begin/end per axis; a step of 1 or 2 on some axes
             for (std::size_t i = 0; i < want.size(); ++i) {
-                const long long step = r_.chance(0.3) ? 2 : 1;
+                const long long step = want[i] > 0 && r_.chance(0.3) ? 2 : 1;
                 const long long before = r_.range(0, 2), after = r_.range(0, 2);
                 child[i] = before + (want[i] - 1) * step + 1 + after;
                 n.ints.push_back(before);

@@ -719,7 +719,7 @@ inline void reference::eval_linalg(const node& n, ref_value& r) {
     std::function<std::size_t(long long, long long, long long)> ai, bi;
     if (n.op == "FullyConnected") {
         M = A.shape[0];
-        K = numel(A.shape) / M;
+        K = numel(dims(A.shape.begin() + 1, A.shape.end()));  // not numel / M: M may be 0
         N = n.a;
         ai = [=](long long, long long i, long long k) { return static_cast<std::size_t>(i * K + k); };
         bi = [=](long long, long long k, long long j) { return static_cast<std::size_t>(j * K + k); };
