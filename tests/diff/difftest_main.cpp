@@ -162,7 +162,8 @@ int main(int argc, char** argv) {
         }
     } else if (mode == "show" && argc == 3) {
         const auto g = difftest::generate(std::strtoull(argv[2], nullptr, 10));
-        std::cout << difftest::describe(g) << "\n" << difftest::to_cpp(g);
+        std::cout << difftest::describe(g) << "\n" << difftest::to_cpp(g)
+                  << "text hash: " << difftest::text_hash(difftest::to_cpp(g)) << "\n";
         const auto o = difftest::check_seed(g.seed);
         std::cout << (o.ok ? "agrees" : o.report) << "\n";
         return o.ok ? 0 : 1;

@@ -98,8 +98,8 @@ struct node {
 
 /// A generated graph: nodes in topological order; the last node is the output.
 struct graph {
-    std::uint64_t seed = 0;
-    std::vector<node> nodes;
+    std::uint64_t seed = 0;   ///< the seed it was generated from
+    std::vector<node> nodes;  ///< inputs before their users; variables are nodes too
     int depth = 0;  ///< the depth the generator aimed at (the longest input-output path)
     /// The output node.
     const node& out() const { return nodes.back(); }
@@ -108,10 +108,10 @@ struct graph {
 /// An op the generator can emit: its id, arity (-1: 2 or 3 inputs), whether it is
 /// defined for integers, and how often it is picked relative to the others.
 struct op_entry {
-    const char* id;
-    int arity;
-    bool ints;
-    int weight;
+    const char* id;  ///< the generator's op id (node::op)
+    int arity;       ///< inputs; -1 for a variable count
+    bool ints;       ///< also generated for int32/int64 graphs
+    int weight;      ///< relative frequency
 };
 
 /// Every op the generator emits, by family. Floating-only ops have ints = false.
