@@ -42,7 +42,7 @@ std::set<std::string> reachable_vars(const difftest::graph& g) {
 std::string twin(std::uint64_t seed) {
     const difftest::graph g = difftest::generate(seed);
     const std::string body = difftest::to_cpp(g);
-    const std::string out = "n" + std::to_string(g.nodes.size() - 1);
+    const std::string out = difftest::node_var(g.nodes.size() - 1);
     std::ostringstream os;
     os << "// seed " << seed << "\n" << "std::vector<sf::nd::NDArray> run_" << seed
        << "(const difftest::arrays& in, std::string& json) {\n"

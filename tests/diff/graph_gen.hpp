@@ -884,6 +884,14 @@ inline std::string op_cpp(const graph& g, std::size_t i, const std::vector<std::
     return fn(o);
 }
 
+/// "n5": the C++ variable of node 5. Built with += rather than "n" + to_string(k), which
+/// GCC 12 at -O3 wrongly flags with -Wrestrict (GCC bug 105329).
+inline std::string node_var(std::size_t k) {
+    std::string s = "n";
+    s += std::to_string(k);
+    return s;
+}
+
 /// The static-expression statements of g, one `auto nI = ...;` per node (split outputs
 /// pick their output with sf::sym::get<I>); the output is the last node's variable.
 inline std::string to_cpp(const graph& g) {
@@ -891,8 +899,10 @@ inline std::string to_cpp(const graph& g) {
     for (std::size_t i = 0; i < g.nodes.size(); ++i) {
         const node& n = g.nodes[i];
         std::vector<std::string> args;
-        for (int k : n.in) args.push_back("n" + std::to_string(k));
-        r += "auto n" + std::to_string(i) + " = ";
+        for (int k : n.in) args.push_back(node_var(k));
+        r += "auto ";
+        r += node_var(i);
+        r += " = ";
         if (n.op == "var") r += "sf::sym::Variable<\"" + n.name + "\">()";
         else if (n.op == "split")
             r += "sf::sym::get<" + std::to_string(n.ints[0]) + ">(sf::sym::split(" + args[0] +
@@ -910,7 +920,7 @@ inline std::string describe(const graph& g) {
     for (std::size_t i = 0; i < g.nodes.size(); ++i) {
         const node& n = g.nodes[i];
         std::vector<std::string> args;
-        for (int k : n.in) args.push_back("n" + std::to_string(k));
+        for (int k : n.in) args.push_back(node_var(k));
         std::string text = n.op == "var" ? "Variable(\"" + n.name + "\")"
                            : n.op == "split" ? "split(" + args[0] + ", {.num_outputs = " + std::to_string(n.b) +
                                                    ", .axis = " + std::to_string(n.a) + "})[" +
