@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <variant>
 #include <vector>
 
 #include <symflow/symflow.hpp>
@@ -15,21 +14,12 @@
 namespace sf = symflow;
 using namespace sf::literals;
 
-// The unguarded forward() bodies, reached through the test/benchmark door of the executors.
+// forward() without its guard, reached through the test/benchmark door of the executors.
 template <>
 struct symflow::detail::executor_access<struct guard_cost_bench> {
     template <class E>
-    static void forward_unguarded(sf::sym::Executor<E>& ex) {
-        for (auto& step : ex.st_->steps) step();
-    }
-    static void forward_unguarded(sf::sym::RuntimeExecutor& ex) {
-        for (const auto& w : ex.waves_) {
-            if (w.tasks) ex.run_as_tasks(w.begin, w.end);
-            else
-                for (std::size_t i = w.begin; i < w.end; ++i)
-                    std::visit([&](const auto& st) { ex.run(st); }, ex.steps_[i]);
-        }
-    }
+    static void forward_unguarded(sf::sym::Executor<E>& ex) { ex.run_steps(); }
+    static void forward_unguarded(sf::sym::RuntimeExecutor& ex) { ex.run_waves(); }
 };
 using door = symflow::detail::executor_access<guard_cost_bench>;
 

@@ -335,10 +335,8 @@ public:
     /// forward() at a time: a call overlapping another (from a second thread) throws
     /// symflow::error; bind one executor per thread to run a symbol in parallel.
     const std::vector<nd::NDArray>& forward() {
-        if (!st_)
-            throw error("forward() called on a moved-from executor: it has no plan; use the executor it was moved to");
-        exec::forward_guard running(st_->running);
-        for (auto& step : st_->steps) step();
+        exec::forward_guard running(exec::flag_of_live(st_ ? &st_->running : nullptr));
+        run_steps();
         return st_->outputs;
     }
     /// The output arrays (valid after bind, filled by forward()).
@@ -359,6 +357,10 @@ public:
 private:
     template <class>
     friend struct symflow::detail::executor_access;
+    // forward() without its guard (bench/forward_guard_cost.cpp times the two).
+    void run_steps() {
+        for (auto& step : st_->steps) step();
+    }
     // Held by pointer so that the planned steps, which point into it, survive moves.
     struct state {
         explicit state(E e) : expr(std::move(e)) {}

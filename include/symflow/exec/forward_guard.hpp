@@ -49,6 +49,20 @@ private:
         "parallel safely), or serialise the calls with a mutex");
 }
 
+/// An executor's flag, or symflow::error if it has none: a moved-from executor's plan
+/// (and flag) went with the move. Both executors check this way before forward_guard.
+inline running_flag& flag_of_live(running_flag* running) {
+    // cold and out of line, as concurrent_forward() above
+    struct moved_from {
+        [[noreturn, gnu::cold, gnu::noinline]] static void fail() {
+            throw error("forward() called on a moved-from executor: it has no plan; use the executor it was moved to");
+        }
+    };
+    if (!running) [[unlikely]]
+        moved_from::fail();
+    return *running;
+}
+
 } // namespace symflow::exec
 
 namespace symflow::detail {

@@ -106,14 +106,8 @@ public:
     /// executor (and its copies, which share its buffers) runs one forward() at a time: a
     /// call overlapping another throws symflow::error; bind one executor per thread.
     const std::vector<nd::NDArray>& forward() {
-        if (!running_)
-            throw error("forward() called on a moved-from executor: it has no plan; use the executor it was moved to");
-        exec::forward_guard running(*running_);
-        for (const auto& w : waves_) {
-            if (w.tasks) run_as_tasks(w.begin, w.end);
-            else
-                for (std::size_t i = w.begin; i < w.end; ++i) std::visit([&](const auto& st) { run(st); }, steps_[i]);
-        }
+        exec::forward_guard running(exec::flag_of_live(running_.get()));
+        run_waves();
         return outputs_;
     }
     /// The output arrays (valid, and overwritten by each forward()).
@@ -153,6 +147,14 @@ public:
 private:
     template <class>
     friend struct symflow::detail::executor_access;
+    // forward() without its guard (bench/forward_guard_cost.cpp times the two).
+    void run_waves() {
+        for (const auto& w : waves_) {
+            if (w.tasks) run_as_tasks(w.begin, w.end);
+            else
+                for (std::size_t i = w.begin; i < w.end; ++i) std::visit([&](const auto& st) { run(st); }, steps_[i]);
+        }
+    }
     using step = std::variant<rt::fused_step, rt::materialized_step, rt::copy_step>;
     /// Steps [begin, end) depend only on earlier waves: they may run in any order.
     struct wave {
