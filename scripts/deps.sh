@@ -13,6 +13,7 @@ pkgs=(
   libbenchmark-dev                 # benchmarks
   libeigen3-dev libxtensor-dev     # peers in the benchmarks
   python3-numpy                    # numpy fixtures and the numpy benchmark
+  libopenblas0-pthread             # numpy's BLAS in the benchmarks (else the slow reference BLAS)
   clang                            # compile-fail tests are also checked with clang
   libclang-rt-14-dev               # libFuzzer and ThreadSanitizer runtimes (clang 14)
   libomp-14-dev                    # clang's OpenMP (with the archer TSan tool) for the TSan run

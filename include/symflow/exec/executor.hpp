@@ -137,8 +137,9 @@ public:
                     });
                     return;
                 }
-                steps.push_back([ev, table, out] {
-                    exec::run_fused<T>(ev, *table, static_cast<T*>(out.raw()), out.size());
+                const exec::loop_plan plan = exec::plan_loop(out.size(), sizeof(T), leaves.size() + 1);
+                steps.push_back([ev, table, out, plan] {
+                    exec::run_fused<T>(ev, *table, static_cast<T*>(out.raw()), out.size(), plan);
                 });
             } else {
                 throw error("internal: no fused kernel for " + std::string(dtype_name(out.dtype())));

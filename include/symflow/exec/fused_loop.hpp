@@ -3,11 +3,21 @@
 // split across OpenMP threads when the work pays for the fork.
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include <xsimd/xsimd.hpp>
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
+#if __has_include(<unistd.h>)
+#include <unistd.h>
+#endif
 
 #include "../nd/ndarray.hpp"
 #include "../ops/op.hpp"
@@ -20,9 +30,130 @@ namespace symflow::exec {
 /// Below this many elements a fused loop runs on one thread (see ops::parallel_min_elements).
 inline constexpr std::size_t parallel_min_elements = ops::parallel_min_elements;
 
+/// Bytes of the last-level cache, which decides when a loop's stores should bypass it
+/// (32 MiB, this machine's L3, when the system does not say).
+inline std::size_t last_level_cache_bytes() {
+    static const std::size_t bytes = [] {
+        long r = -1;
+#if defined(_SC_LEVEL3_CACHE_SIZE)
+        r = sysconf(_SC_LEVEL3_CACHE_SIZE);
+#endif
+        return r > 0 ? static_cast<std::size_t>(r) : std::size_t(32) << 20;
+    }();
+    return bytes;
+}
+
+namespace detail {
+inline std::atomic<std::size_t>& streaming_min_bytes_setting() {
+    static std::atomic<std::size_t> bytes{0};
+    return bytes;
+}
+} // namespace detail
+
+/// Sets how many bytes a loop must touch before its output is streamed (0: the last-level
+/// cache's size, the default). For tests and tuning; executors read it when they bind.
+inline void set_streaming_min_bytes(std::size_t bytes) {
+    detail::streaming_min_bytes_setting().store(bytes, std::memory_order_relaxed);
+}
+/// How many bytes a loop must touch before its output is streamed.
+inline std::size_t streaming_min_bytes() {
+    const std::size_t b = detail::streaming_min_bytes_setting().load(std::memory_order_relaxed);
+    return b ? b : last_level_cache_bytes();
+}
+
+/// How a loop over whole arrays runs, decided at bind from its size.
+struct loop_plan {
+    bool parallel = false;  ///< split across the OpenMP threads
+    bool stream = false;    ///< write the output with streaming (non-temporal) stores
+};
+
+/// The plan for a loop over n elements of `elem` bytes that reads and writes `arrays`
+/// arrays in all. Threads pay above parallel_min_elements (an OpenMP fork costs
+/// 0.4-1.3 us here). Streaming stores pay when the data cannot stay in the last-level
+/// cache anyway: the output line is then not read before it is written (20 instead of 24
+/// bytes per element of A*B + C*D from DRAM; 1.2-1.9x at 1.6e7 float32 in the anchors),
+/// but below that size they would push an output the next step reads out of the cache.
+inline loop_plan plan_loop(std::size_t n, std::size_t elem, std::size_t arrays) {
+    loop_plan p;
+#ifdef _OPENMP
+    p.parallel = n >= parallel_min_elements && omp_get_max_threads() > 1;
+#endif
+    p.stream = static_cast<double>(n) * static_cast<double>(elem) * static_cast<double>(arrays) >
+               static_cast<double>(streaming_min_bytes());
+    return p;
+}
+
+/// Stores v at p (aligned to the batch's width) past the caches; a plain aligned store
+/// where the instruction set has no streaming store of that width.
+template <class T, class A>
+inline void stream_store(T* p, const xsimd::batch<T, A>& v) {
+    // Chosen by element type and width, not by register type (comparing vector types
+    // trips -Wignored-attributes).
+    using R = typename xsimd::batch<T, A>::register_type;
+    const R r = v;
+    constexpr bool f32 = std::is_same_v<T, float>, f64 = std::is_same_v<T, double>;
+#if defined(__AVX512F__)
+    if constexpr (sizeof(R) == 64) {
+        if constexpr (f32) _mm512_stream_ps(p, r);
+        else if constexpr (f64) _mm512_stream_pd(p, r);
+        else _mm512_stream_si512(reinterpret_cast<__m512i*>(p), r);
+        return;
+    }
+#endif
+#if defined(__AVX__)
+    if constexpr (sizeof(R) == 32) {
+        if constexpr (f32) _mm256_stream_ps(p, r);
+        else if constexpr (f64) _mm256_stream_pd(p, r);
+        else _mm256_stream_si256(reinterpret_cast<__m256i*>(p), r);
+        return;
+    }
+#endif
+#if defined(__SSE2__)
+    if constexpr (sizeof(R) == 16) {
+        if constexpr (f32) _mm_stream_ps(p, r);
+        else if constexpr (f64) _mm_stream_pd(p, r);
+        else _mm_stream_si128(reinterpret_cast<__m128i*>(p), r);
+        return;
+    }
+#endif
+    v.store_aligned(p);
+}
+
+/// Orders a thread's streaming stores before what follows (the join of its parallel region).
+inline void stream_fence() {
+#if defined(__SSE2__)
+    _mm_sfence();
+#endif
+}
+
+/// Copies `bytes` from src to dst past the caches (dst aligned to 64 bytes; a plain copy
+/// of what does not fill whole lines): the runtime interpreter's fused trees compute a tile
+/// into a cache-resident buffer, then stream it to an output that cannot stay in the cache.
+inline void stream_copy(void* dst, const void* src, std::size_t bytes) {
+    auto* d = static_cast<char*>(dst);
+    const auto* s = static_cast<const char*>(src);
+    std::size_t i = 0;
+#if defined(__AVX512F__)
+    if (reinterpret_cast<std::uintptr_t>(d) % 64 == 0)
+        for (; i + 64 <= bytes; i += 64)
+            _mm512_stream_si512(reinterpret_cast<__m512i*>(d + i), _mm512_loadu_si512(s + i));
+#elif defined(__AVX__)
+    if (reinterpret_cast<std::uintptr_t>(d) % 32 == 0)
+        for (; i + 32 <= bytes; i += 32)
+            _mm256_stream_si256(reinterpret_cast<__m256i*>(d + i),
+                                _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + i)));
+#elif defined(__SSE2__)
+    if (reinterpret_cast<std::uintptr_t>(d) % 16 == 0)
+        for (; i + 16 <= bytes; i += 16)
+            _mm_stream_si128(reinterpret_cast<__m128i*>(d + i), _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i)));
+#endif
+    if (i < bytes) std::memcpy(d + i, s + i, bytes - i);
+}
+
 /// out[i] = ev(i) for i in [begin, end): batches, then the scalar tail. `in` is the
-/// table of input pointers the evaluator's leaves index.
-template <class T, class Ev, std::size_t M>
+/// table of input pointers the evaluator's leaves index. With Stream, scalar elements
+/// up to the first vector-aligned one, then streaming stores.
+template <class T, bool Stream = false, class Ev, std::size_t M>
 inline void run_range(const Ev& ev_in, const std::array<const void*, M>& in_ptrs, T* out, std::size_t begin,
                       std::size_t end) {
     using B = xsimd::batch<T>;
@@ -31,15 +162,28 @@ inline void run_range(const Ev& ev_in, const std::array<const void*, M>& in_ptrs
     const Ev ev = ev_in;
     const std::array<const void*, M> in = in_ptrs;
     std::size_t i = begin;
+    if constexpr (Stream) {
+        for (; i < end && reinterpret_cast<std::uintptr_t>(out + i) % sizeof(B) != 0; ++i)
+            out[i] = ev.template eval<T>(in.data(), i);
+        for (; i + W <= end; i += W) stream_store(out + i, ev.template eval<B>(in.data(), i));
+        for (; i < end; ++i) out[i] = ev.template eval<T>(in.data(), i);
+        stream_fence();
+        return;
+    }
     for (; i + W <= end; i += W) ev.template eval<B>(in.data(), i).store_unaligned(out + i);
     for (; i < end; ++i) out[i] = ev.template eval<T>(in.data(), i);
 }
 
-/// out[i] = ev(i) for i in [0, n), threaded over cache-line-aligned chunks when large.
+/// out[i] = ev(i) for i in [0, n) as `plan` says: threaded over cache-line-aligned chunks
+/// inside one parallel region, with streaming stores for data beyond the cache.
 template <class T, class Ev, std::size_t M>
-void run_fused(const Ev& ev, const std::array<const void*, M>& in, T* out, std::size_t n) {
+void run_fused(const Ev& ev, const std::array<const void*, M>& in, T* out, std::size_t n, loop_plan plan) {
+    auto range = [&](std::size_t b, std::size_t e) {
+        if (plan.stream) run_range<T, true>(ev, in, out, b, e);
+        else run_range<T>(ev, in, out, b, e);
+    };
 #ifdef _OPENMP
-    if (n >= parallel_min_elements && omp_get_max_threads() > 1) {
+    if (plan.parallel && !omp_in_parallel()) {
 #pragma omp parallel
         {
             const auto threads = static_cast<std::size_t>(omp_get_num_threads());
@@ -48,12 +192,12 @@ void run_fused(const Ev& ev, const std::array<const void*, M>& in, T* out, std::
             std::size_t chunk = (n + threads - 1) / threads;
             chunk = (chunk + line - 1) / line * line;
             std::size_t b = std::min(n, t * chunk), e = std::min(n, b + chunk);
-            run_range(ev, in, out, b, e);
+            range(b, e);
         }
         return;
     }
 #endif
-    run_range(ev, in, out, 0, n);
+    range(0, n);
 }
 
 /// A node a fused loop computes a tile at a time instead of reading it from an array (a

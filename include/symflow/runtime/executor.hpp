@@ -56,6 +56,10 @@ struct fused_step {
     nd::NDArray out;
     std::size_t n = 0, elem = 0, slots = 0;
     std::size_t tile = 0;  ///< elements per tile (rt::tile_elements)
+    /// The output cannot stay in the cache (exec::plan_loop): the root writes each tile to
+    /// scratch slot `stream_slot`, which is then streamed to the output.
+    bool stream = false;
+    std::size_t stream_slot = 0;
 };
 /// A materialized node.
 struct materialized_step {
@@ -229,7 +233,9 @@ private:
             const std::size_t begin = t * tile, m = std::min(tile, s.n - begin);
             for (const auto& op : s.ops) {
                 const void* in[4];
-                void* o = op.root ? static_cast<void*>(out + begin * s.elem) : scratch + op.slot * slot_bytes;
+                void* o = !op.root  ? scratch + op.slot * slot_bytes
+                          : s.stream ? scratch + s.stream_slot * slot_bytes
+                                     : static_cast<void*>(out + begin * s.elem);
                 if (op.broadcast) {
                     op.broadcast(*op.layout, s.ptrs[op.in[0].index], s.ptrs[op.in[1].index], o, begin, begin + m);
                     continue;
@@ -239,7 +245,9 @@ private:
                                              : static_cast<const char*>(s.ptrs[op.in[k].index]) + begin * s.elem;
                 op.kernel.run(op.kernel.prepared.get(), in, o, m);
             }
+            if (s.stream) exec::stream_copy(out + begin * s.elem, scratch + s.stream_slot * slot_bytes, m * s.elem);
         }
+        if (s.stream) exec::stream_fence();
     }
 
     Symbol symbol_;
@@ -557,6 +565,8 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
                 st.ops.push_back(std::move(op));
                 stack.pop_back();
             }
+            st.stream = exec::plan_loop(st.n, st.elem, st.arrays.size() + 1).stream;
+            if (st.stream) st.stream_slot = st.slots++;  // a fresh slot: the root may read every freed one
             st.tile = rt::tile_elements(st, static_cast<std::size_t>(ex.threads_));
             max_scratch = std::max(max_scratch, st.slots * st.tile * st.elem);
             ex.steps_.push_back(std::move(st));

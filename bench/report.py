@@ -1,0 +1,106 @@
+#!/usr/bin/python3
+"""Turns the JSON of one bench/compare.sh run into Markdown: for every graph and size,
+each implementation's median time and its ratio to symflow's first implementation of
+that graph (t(other) / t(symflow): above 1, symflow is faster), then issue 5's goals.
+
+    report.py RESULTS_DIR        (every *.json in it, Google Benchmark format)
+"""
+import glob
+import json
+import os
+import sys
+from collections import OrderedDict
+
+UNIT = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+HAND = ("hand", "naive")  # what counts as "best hand-written"
+
+
+def load(folder):
+    t = OrderedDict()  # graph -> impl -> n -> ns
+    for path in sorted(glob.glob(os.path.join(folder, "*.json"))):
+        with open(path) as f:
+            try:
+                data = json.load(f)
+            except json.JSONDecodeError:
+                print("report.py: %s is not JSON, skipped" % path, file=sys.stderr)
+                continue
+        for b in data.get("benchmarks", []):
+            if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
+                continue
+            parts = b["name"].split("/")
+            if len(parts) < 3:
+                continue
+            graph, impl, n = parts[0], parts[1], int(parts[2])
+            t.setdefault(graph, OrderedDict()).setdefault(impl, {})[n] = b["real_time"] * UNIT[b.get("time_unit", "ns")]
+    return t
+
+
+def human(ns):
+    if ns < 1e3:
+        return "%.0f ns" % ns
+    if ns < 1e6:
+        return "%.1f us" % (ns / 1e3)
+    return "%.2f ms" % (ns / 1e6)
+
+
+def best_hand(impls, n):
+    c = [v[n] for k, v in impls.items() if k.startswith(HAND) and n in v]
+    return min(c) if c else None
+
+
+# (graph, symflow implementation, peer or "best hand", sizes, goal): peer time / symflow time >= goal
+GOALS = [
+    ("fma4", "symflow_static", "best hand", (1000000, 16000000), 0.95),
+    ("fma4", "symflow_runtime", "best hand", (1000000, 16000000), 0.95),
+    ("fma4", "symflow_static", "eigen_1T", (1000000, 16000000), 1.0),
+    ("fma4", "symflow_static", "xtensor_1T", (1000000, 16000000), 1.0),
+    ("fma4", "symflow_static", "numpy_out", (1000000, 16000000), 3.0),
+    ("fma4", "symflow_static", "hand_xsimd_1T", (1000,), 0.5),
+    ("fma4", "symflow_runtime", "hand_xsimd_1T", (1000,), 0.5),
+    ("tanh_sigmoid_exp", "symflow_static", "eigen", (1000, 1000000, 16000000), 1.0),
+    ("gemm_1T", "symflow_kernel", "eigen", (512, 1024), 0.7),
+    ("gemm_2T", "symflow_kernel", "eigen", (512, 1024), 0.7),
+    ("gemm_1T", "symflow_kernel", "numpy", (512, 1024), 1.0),
+    ("gemm_2T", "symflow_kernel", "numpy", (512, 1024), 1.0),
+]
+
+
+def main():
+    folder = sys.argv[1]
+    t = load(folder)
+    print("| graph | implementation | N | time | t / t(symflow) |")
+    print("|---|---|---:|---:|---:|")
+    for graph, impls in t.items():
+        ours = [k for k in impls if k.startswith("symflow")]
+        if not ours:
+            continue
+        ref = impls[ours[0]]
+        sizes = sorted({n for v in impls.values() for n in v})
+        for n in sizes:
+            for impl, v in impls.items():
+                if n not in v:
+                    continue
+                ratio = "%.2f" % (v[n] / ref[n]) if n in ref and impl != ours[0] else ""
+                print("| %s | %s | %d | %s | %s |" % (graph, impl, n, human(v[n]), ratio))
+            bh = best_hand(impls, n)
+            if bh and n in ref:
+                print("| %s | best hand-written | %d | %s | %.2f |" % (graph, n, human(bh), bh / ref[n]))
+    print()
+    print("Goals (t(peer) / t(symflow) at least the goal):")
+    print()
+    print("| graph | symflow | against | N | ratio | goal | met |")
+    print("|---|---|---|---:|---:|---:|---|")
+    for graph, ours, peer, sizes, goal in GOALS:
+        impls = t.get(graph, {})
+        for n in sizes:
+            mine = impls.get(ours, {}).get(n)
+            other = best_hand(impls, n) if peer == "best hand" else impls.get(peer, {}).get(n)
+            if mine is None or other is None:
+                print("| %s | %s | %s | %d | not measured | %.2f | |" % (graph, ours, peer, n, goal))
+                continue
+            r = other / mine
+            print("| %s | %s | %s | %d | %.2f | %.2f | %s |" % (graph, ours, peer, n, r, goal, "yes" if r >= goal else "NO"))
+
+
+if __name__ == "__main__":
+    main()
