@@ -1,4 +1,4 @@
-// Streaming (non-temporal) stores: a fused loop whose arrays cannot stay in the last-level
+// Loop plans and streaming (non-temporal) stores: a fused loop whose arrays cannot stay in the last-level
 // cache writes its output past the cache (exec::plan_loop), in both executors. The values
 // must be those of a plain loop, including the scalar elements before the first aligned
 // vector and after the last one, on one thread and on several.
@@ -9,6 +9,9 @@
 #include <vector>
 
 #include <symflow/symflow.hpp>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 namespace sf = symflow;
 using namespace sf::literals;
@@ -30,6 +33,13 @@ TEST_CASE("plan_loop streams only what cannot stay in the cache", "[streaming]")
     CHECK_FALSE(sf::exec::plan_loop(llc / 20, 4, 5).stream);
     CHECK(sf::exec::plan_loop(llc / 4, 4, 5).stream);
     CHECK_FALSE(sf::exec::plan_loop(10, 4, 3).parallel);
+#ifdef _OPENMP
+    if (omp_get_max_threads() > 1) {  // costly ops split at fewer elements than cheap ones
+        CHECK(sf::exec::plan_loop(8000, 4, 5, 60).parallel);
+        CHECK_FALSE(sf::exec::plan_loop(8000, 4, 5, 3).parallel);
+        CHECK(sf::exec::plan_loop(sf::ops::parallel_min_elements, 4, 5, 3).parallel);
+    }
+#endif
     streaming_threshold low(4096);
     CHECK(sf::exec::plan_loop(1000, 4, 5).stream);
 }

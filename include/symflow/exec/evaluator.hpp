@@ -37,12 +37,19 @@ template <class T, class Root, class Op, class... In, std::size_t Off, std::size
 struct evaluator_inputs<T, Root, sym::expr<Op, In...>, Off, std::index_sequence<K...>> {
     using type = std::tuple<evaluator<T, Root, In, sym::input_offset_v<Off, K, In...>>...>;
 };
+template <class Tuple>
+struct cost_sum;
+template <class... Ev>
+struct cost_sum<std::tuple<Ev...>> {
+    static constexpr std::size_t value = (std::size_t(0) + ... + Ev::cost);
+};
 } // namespace detail
 
 /// A variable: element i of its argument.
 template <class T, class Root, fixed_string N, class S, std::size_t Off>
 struct evaluator<T, Root, sym::var<N, S>, Off> {
     static constexpr std::size_t index = sym::index_of(sym::arguments_v<Root>, N.view());
+    static constexpr std::size_t cost = 0;  ///< per element, besides the load (ops::cost_v)
     explicit evaluator(const sym::var<N, S>&) {}
 
     template <class V>
@@ -71,6 +78,8 @@ private:
 public:
     /// For a materialized node: its buffer's index in the input table.
     static constexpr std::size_t index = sym::arguments_v<Root>.size() + Off + sym::materialized_count_v<node> - 1;
+    /// Per element: the ops of the loop in this subtree (ops::cost_v); a leaf is a load.
+    static constexpr std::size_t cost = leaf ? 0 : ops::cost_v<Op> + detail::cost_sum<inputs_t>::value;
 
     explicit evaluator(const node& e)
         : params_(make_params(e)), inputs_(make_inputs(e, std::index_sequence_for<In...>{})) {}

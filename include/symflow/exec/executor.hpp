@@ -137,7 +137,7 @@ public:
                     });
                     return;
                 }
-                const exec::loop_plan plan = exec::plan_loop(out.size(), sizeof(T), leaves.size() + 1);
+                const exec::loop_plan plan = exec::plan_loop(out.size(), sizeof(T), leaves.size() + 1, decltype(ev)::cost);
                 steps.push_back([ev, table, out, plan] {
                     exec::run_fused<T>(ev, *table, static_cast<T*>(out.raw()), out.size(), plan);
                 });

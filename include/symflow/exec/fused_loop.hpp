@@ -27,7 +27,7 @@
 
 namespace symflow::exec {
 
-/// Below this many elements a fused loop runs on one thread (see ops::parallel_min_elements).
+/// Below this many elements a loop with tile sources runs on one thread (see ops::parallel_min_elements).
 inline constexpr std::size_t parallel_min_elements = ops::parallel_min_elements;
 
 /// Bytes of the last-level cache, which decides when a loop's stores should bypass it
@@ -67,16 +67,27 @@ struct loop_plan {
     bool stream = false;    ///< write the output with streaming (non-temporal) stores
 };
 
+/// Work units (element x (arrays touched + ops::cost_v of its ops)) below which a fused
+/// loop runs on one thread: an OpenMP fork/join costs 0.4-1.3 us here, so A*B + C*D (5
+/// arrays, 3 ops: 8 units an element) splits from parallel_min_elements on, and a loop of
+/// transcendental ops from a few thousand elements (anchors: break-even at 5e3-1.5e4 and
+/// 1.5e3-4e3 elements).
+inline constexpr std::size_t parallel_min_work = parallel_min_elements * 8;
+
 /// The plan for a loop over n elements of `elem` bytes that reads and writes `arrays`
-/// arrays in all. Threads pay above parallel_min_elements (an OpenMP fork costs
-/// 0.4-1.3 us here). Streaming stores pay when the data cannot stay in the last-level
+/// arrays in all and runs ops costing `ops_cost` per element. Threads pay from
+/// parallel_min_work on. Streaming stores pay when the data cannot stay in the last-level
 /// cache anyway: the output line is then not read before it is written (20 instead of 24
 /// bytes per element of A*B + C*D from DRAM; 1.2-1.9x at 1.6e7 float32 in the anchors),
 /// but below that size they would push an output the next step reads out of the cache.
-inline loop_plan plan_loop(std::size_t n, std::size_t elem, std::size_t arrays) {
+inline loop_plan plan_loop(std::size_t n, std::size_t elem, std::size_t arrays, std::size_t ops_cost = 0) {
     loop_plan p;
 #ifdef _OPENMP
-    p.parallel = n >= parallel_min_elements && omp_get_max_threads() > 1;
+    p.parallel = static_cast<double>(n) * static_cast<double>(arrays + ops_cost) >=
+                     static_cast<double>(parallel_min_work) &&
+                 omp_get_max_threads() > 1;
+#else
+    (void)ops_cost;
 #endif
     p.stream = static_cast<double>(n) * static_cast<double>(elem) * static_cast<double>(arrays) >
                static_cast<double>(streaming_min_bytes());

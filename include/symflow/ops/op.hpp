@@ -63,6 +63,16 @@ namespace symflow::ops {
 /// (shared/anchors/RESULTS.md, line 7 of the summary). Fused loops and op kernels share it.
 inline constexpr std::size_t parallel_min_elements = std::size_t(1) << 15;
 
+/// What one element of an elementwise op costs, in units of a float add or multiply with
+/// its operands' loads (1, the default). Transcendental ops declare more
+/// (`static constexpr std::size_t cost`), so that a fused loop of them goes parallel at
+/// fewer elements (exec::plan_loop).
+template <class Op>
+inline constexpr std::size_t cost_v = [] {
+    if constexpr (requires { Op::cost; }) return static_cast<std::size_t>(Op::cost);
+    else return std::size_t(1);
+}();
+
 /// How an op is executed.
 enum class op_kind {
     elementwise,   ///< one output element from the same element of every input: fused

@@ -47,6 +47,7 @@ struct tile_op {
     /// A broadcast node: reads its whole-array inputs in[0], in[1] over the tile's range.
     ops::broadcast_detail::range_fn broadcast = nullptr;
     std::shared_ptr<const ops::broadcast_detail::layout<2>> layout;  ///< its walk over them
+    std::size_t cost = 1;  ///< per element (ops::cost_v; a two-level kernel adds its sides')
 };
 /// A fusion tree: its ops in post-order over `n` elements of one dtype.
 struct fused_step {
@@ -60,6 +61,7 @@ struct fused_step {
     /// scratch slot `stream_slot`, which is then streamed to the output.
     bool stream = false;
     std::size_t stream_slot = 0;
+    bool parallel = false;  ///< split across threads (exec::plan_loop)
 };
 /// A materialized node.
 struct materialized_step {
@@ -210,7 +212,7 @@ private:
             run_tiles(s, scratch_for(static_cast<std::size_t>(omp_get_thread_num())), 0, tiles, tile);
             return;
         }
-        if (s.n >= ops::parallel_min_elements && threads_ > 1 && tiles > 1) {
+        if (s.parallel && threads_ > 1 && tiles > 1) {
 #pragma omp parallel num_threads(threads_)
             {
                 const auto t = static_cast<std::size_t>(omp_get_thread_num());
@@ -553,8 +555,11 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
                         return absorbed[j] ? g.runtime[j]->arith : -1;
                     };
                     op.kernel = g.runtime[f.node]->pair(g.meta[f.node].dt, side(0), side(1));
-                } else
+                    op.cost = 1 + (side(0) >= 0 ? 1 : 0) + (side(1) >= 0 ? 1 : 0);  // + - * / cost 1 each
+                } else {
                     op.kernel = g.runtime[f.node]->elementwise(g.params[f.node].get(), g.meta[f.node].dt);
+                    op.cost = g.runtime[f.node]->cost;
+                }
                 if (!op.kernel.run && !op.broadcast)
                     throw error(rt::node_label(n) + ": no kernel for dtype " + std::string(dtype_name(g.meta[f.node].dt)));
                 if (f.node == r) op.root = true;
@@ -565,7 +570,11 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
                 st.ops.push_back(std::move(op));
                 stack.pop_back();
             }
-            st.stream = exec::plan_loop(st.n, st.elem, st.arrays.size() + 1).stream;
+            std::size_t cost = 0;
+            for (const auto& op : st.ops) cost += op.cost;
+            const exec::loop_plan plan = exec::plan_loop(st.n, st.elem, st.arrays.size() + 1, cost);
+            st.stream = plan.stream;
+            st.parallel = plan.parallel;
             if (st.stream) st.stream_slot = st.slots++;  // a fresh slot: the root may read every freed one
             st.tile = rt::tile_elements(st, static_cast<std::size_t>(ex.threads_));
             max_scratch = std::max(max_scratch, st.slots * st.tile * st.elem);

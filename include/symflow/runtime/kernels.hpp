@@ -69,6 +69,8 @@ struct op_runtime {
     ops::broadcast_detail::range_fn (*broadcast)(dtype dt) = nullptr;
     /// Whether that kernel reads input 1 (broadcast_add) or only input 0 (broadcast_to/like).
     bool broadcast_reads_rhs = true;
+    /// What one element costs in a fused loop (ops::cost_v), for exec::plan_loop.
+    std::size_t cost = 1;
 };
 
 namespace detail {
@@ -164,6 +166,7 @@ op_runtime make_runtime() {
     op_runtime r{Op::kind, ops::arity_v<Op>, ops::op_dtypes<Op>(), &parse_op<Op>, nullptr, nullptr, nullptr, nullptr};
     if constexpr (Op::kind == ops::op_kind::elementwise) {
         r.elementwise = &elementwise_op<Op>;
+        r.cost = ops::cost_v<Op>;
         if constexpr (arith_index<Op>() >= 0) {
             r.arith = arith_index<Op>();
             r.pair = &pair_op<Op>;
