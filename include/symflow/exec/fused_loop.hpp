@@ -39,7 +39,8 @@ inline void run_range(const Ev& ev_in, const std::array<const void*, M>& in_ptrs
 template <class T, class Ev, std::size_t M>
 void run_fused(const Ev& ev, const std::array<const void*, M>& in, T* out, std::size_t n) {
 #ifdef _OPENMP
-    if (n >= parallel_min_elements && omp_get_max_threads() > 1) {
+    // not inside a task beside siblings (exec/tasks.hpp): that thread runs it all
+    if (n >= parallel_min_elements && omp_get_max_threads() > 1 && !omp_in_parallel()) {
 #pragma omp parallel
         {
             const auto threads = static_cast<std::size_t>(omp_get_num_threads());

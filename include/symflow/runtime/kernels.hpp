@@ -24,6 +24,7 @@
 
 #include "../nd/ndarray.hpp"
 #include "../ops/attrs.hpp"
+#include "../exec/tasks.hpp"
 #include "../ops/registry.hpp"
 #include "pair_kernels.hpp"
 
@@ -69,6 +70,9 @@ struct op_runtime {
     ops::broadcast_detail::range_fn (*broadcast)(dtype dt) = nullptr;
     /// Whether that kernel reads input 1 (broadcast_add) or only input 0 (broadcast_to/like).
     bool broadcast_reads_rhs = true;
+    /// A materialized op's work on these arrays (exec::materialized_work), which decides
+    /// whether independent steps run as tasks.
+    std::size_t (*work)(const void* params, std::span<const nd::NDArray> in, std::span<const nd::NDArray> outs) = nullptr;
 };
 
 namespace detail {
@@ -172,6 +176,9 @@ op_runtime make_runtime() {
         r.infer = &infer_op<Op>;
         r.pack = &pack_op<Op>;
         r.compute = &compute_op<Op>;
+        r.work = [](const void* params, std::span<const nd::NDArray> in, std::span<const nd::NDArray> outs) {
+            return exec::materialized_work<Op>(*static_cast<const typename Op::params*>(params), in, outs);
+        };
     }
     if constexpr (requires { typename Op::elementwise_op; }) {
         r.broadcast = &ops::range_kernel_for<Op>;
