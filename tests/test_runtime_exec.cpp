@@ -17,6 +17,13 @@ using strings = std::vector<std::string>;
 using sf::sym::Symbol;
 using arrays = std::map<std::string, sf::nd::NDArray>;
 
+// Forces how an executor runs its sibling steps (tests only; see exec/tasks.hpp).
+template <>
+struct symflow::detail::executor_access<struct runtime_exec_test> {
+    static void set_mode(sf::sym::RuntimeExecutor& ex, sf::exec::task_mode m) { sf::exec::set_task_mode(ex.waves_, m); }
+};
+using runtime_exec_door = symflow::detail::executor_access<runtime_exec_test>;
+
 namespace {
 
 sf::nd::NDArray filled(sf::Shape s, unsigned seed, float lo = -2.f, float hi = 2.f) {
@@ -295,7 +302,7 @@ TEST_CASE("independent materialized siblings run as OpenMP tasks with the same r
 #ifdef _OPENMP
     if (omp_get_max_threads() > 1) CHECK(ex.num_task_steps() == 2);
 #endif
-    ex.set_serial_siblings(true);
+    runtime_exec_door::set_mode(ex, sf::exec::task_mode::never);
     CHECK(ex.num_task_steps() == 0);
     auto serial = ex.forward()[0].to_vector<float>();
     CHECK(with_tasks == serial);

@@ -20,6 +20,7 @@
 #include "evaluator.hpp"
 #include "forward_guard.hpp"
 #include "fused_loop.hpp"
+#include "tasks.hpp"
 
 namespace symflow::sym {
 
@@ -103,6 +104,8 @@ public:
     }
 
     std::vector<std::function<void()>> steps;  ///< in dependency order
+    std::vector<exec::step_access> access;     ///< what each step reads and writes
+    std::vector<std::size_t> works;            ///< each step's work (exec/tasks.hpp)
     std::vector<nd::NDArray> slot_arrays{num_slots};
     std::array<nd::NDArray, num_args> arg_arrays;
 
@@ -121,10 +124,19 @@ public:
                 std::sort(leaves.begin(), leaves.end());
                 leaves.erase(std::unique(leaves.begin(), leaves.end()), leaves.end());
                 auto tiled = std::make_shared<exec::tiled_plan>();
+                exec::step_access acc;
+                acc.write(out);
                 for (auto e : leaves) {
-                    if (const exec::tile_source* src = source_of(e)) tiled->sources.push_back(*src);
-                    else tiled->offset.push_back(e);
+                    if (const exec::tile_source* src = source_of(e)) {
+                        tiled->sources.push_back(*src);
+                        for (const auto& a : static_cast<const broadcast_source*>(src->ctx.get())->inputs) acc.read(a);
+                    } else {
+                        tiled->offset.push_back(e);
+                        acc.read((*table)[e], out.size() * sizeof(T));  // a leaf of a loop has its shape and dtype
+                    }
                 }
+                access.push_back(std::move(acc));
+                works.push_back(exec::fused_work(out.size(), leaves.size()));
                 if (!tiled->sources.empty()) {
 #ifdef _OPENMP
                     tiled->threads = static_cast<std::size_t>(std::max(1, omp_get_max_threads()));
@@ -230,6 +242,11 @@ private:
             const node_meta& m = slot_meta_.at(s);
             nd::NDArray whole(m.shape, m.dt);
             steps.push_back([src = *first, whole]() mutable { src.run(src.ctx.get(), whole.raw(), 0, whole.size()); });
+            exec::step_access acc;
+            acc.write(whole);
+            for (const auto& a : static_cast<const broadcast_source*>(first->ctx.get())->inputs) acc.read(a);
+            access.push_back(std::move(acc));
+            works.push_back(exec::fused_work(whole.size(), 2));
             slot_arrays[s] = whole;
         }
     }
@@ -251,6 +268,7 @@ private:
             steps.push_back([params, inputs, outs = node.arrays]() mutable {
                 base::compute_outputs(params, inputs, std::span<nd::NDArray>(outs));
             });
+            record(inputs, node.arrays, exec::materialized_work<base>(params, inputs, node.arrays));
         }
         multi_.push_back(std::move(node));
         return multi_.size() - 1;
@@ -282,6 +300,15 @@ private:
         (*table_)[num_args + slot] = out.raw();
         auto params = x.params();
         steps.push_back([params, inputs, out]() mutable { Op::compute(params, inputs, out); });
+        record(inputs, std::span<const nd::NDArray>(&out, 1), exec::materialized_work<Op>(params, inputs, {&out, 1}));
+    }
+    /// Records what the step just added reads and writes, and its work.
+    void record(std::span<const nd::NDArray> in, std::span<const nd::NDArray> out, std::size_t work) {
+        exec::step_access acc;
+        for (const auto& a : in) acc.read(a);
+        for (const auto& a : out) acc.write(a);
+        access.push_back(std::move(acc));
+        works.push_back(work);
     }
     template <std::size_t Off, class Op, class... In, std::size_t... K>
     std::array<nd::NDArray, sizeof...(In)> inputs_of(const expr<Op, In...>& x,
@@ -328,8 +355,23 @@ public:
             p.template add_fused<0>(root, st_->outputs[0]);
         }
         st_->args = std::move(args);
-        st_->steps = std::move(p.steps);
         st_->buffers = std::move(p.slot_arrays);
+        // Steps in wave order (stable, so still in dependency order); a wave's steps are
+        // independent and may run as tasks (exec/tasks.hpp).
+        const std::vector<std::size_t> wave_of = exec::wave_numbers(p.access);
+        std::vector<std::size_t> order(p.steps.size()), works;
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](auto x, auto y) { return wave_of[x] < wave_of[y]; });
+        std::vector<std::size_t> sorted_waves;
+        for (auto i : order) {
+            st_->steps.push_back(std::move(p.steps[i]));
+            works.push_back(p.works[i]);
+            sorted_waves.push_back(wave_of[i]);
+        }
+#ifdef _OPENMP
+        st_->threads = std::max(1, omp_get_max_threads());
+#endif
+        st_->waves = exec::plan_waves(sorted_waves, works, st_->threads);
     }
 
     /// Computes the outputs from the bound arrays' current contents. One executor runs one
@@ -354,13 +396,15 @@ public:
     const E& symbol() const { return st_->expr; }
     /// Number of steps forward() runs: fused loops plus materialized op kernels.
     std::size_t num_steps() const { return st_->steps.size(); }
+    /// Number of steps that run as OpenMP tasks beside an independent sibling.
+    std::size_t num_task_steps() const { return exec::task_steps(st_->waves); }
 
 private:
     template <class>
     friend struct symflow::detail::executor_access;
     // forward() without its guard (bench/forward_guard_cost.cpp times the two).
     void run_steps() {
-        for (auto& step : st_->steps) step();
+        exec::run_waves(st_->waves, st_->threads, [steps = st_->steps.data()](std::size_t i) { steps[i](); });
     }
     // Held by pointer so that the planned steps, which point into it, survive moves.
     struct state {
@@ -370,6 +414,8 @@ private:
         typename detail::planner<E, true>::table_t table{};
         std::vector<nd::NDArray> outputs, buffers;
         std::vector<std::function<void()>> steps;
+        std::vector<exec::wave> waves;  // ranges of steps, in order
+        int threads = 1;                // OpenMP threads at bind, which task waves use
         // Set while forward() runs (exec::forward_guard). Here rather than in Executor,
         // so that executors stay movable (an atomic is not).
         exec::running_flag running{false};

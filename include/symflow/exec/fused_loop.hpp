@@ -194,6 +194,7 @@ void run_fused(const Ev& ev, const std::array<const void*, M>& in, T* out, std::
         else run_range<T>(ev, in, out, b, e);
     };
 #ifdef _OPENMP
+    // not inside a task beside siblings (exec/tasks.hpp): that thread runs it all
     if (plan.parallel && !omp_in_parallel()) {
 #pragma omp parallel
         {

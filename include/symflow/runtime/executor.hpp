@@ -10,7 +10,6 @@
 // pays for the fork. Nothing is allocated in forward().
 #include <algorithm>
 #include <cstring>
-#include <exception>
 #include <map>
 #include <memory>
 #include <string>
@@ -25,6 +24,7 @@
 
 #include "../exec/forward_guard.hpp"
 #include "../exec/fused_loop.hpp"
+#include "../exec/tasks.hpp"
 #include "../nd/creation.hpp"
 #include "infer.hpp"
 
@@ -99,10 +99,6 @@ inline std::size_t tile_elements(const fused_step& s, std::size_t threads) {
     return std::max<std::size_t>(tile_bytes / s.elem, 64);
 }
 
-/// Independent steps run as OpenMP tasks when at least two of them touch this many
-/// elements (inputs plus output): below it a task costs more than it saves.
-inline constexpr std::size_t task_min_work = std::size_t(1) << 13;
-
 } // namespace rt
 
 /// Runs a runtime Symbol bound to arrays (MXNet's Executor).
@@ -132,15 +128,7 @@ public:
     /// Number of steps forward() runs (fusion trees, materialized nodes, copies).
     std::size_t num_steps() const { return steps_.size(); }
     /// Number of steps that run as OpenMP tasks beside an independent sibling.
-    std::size_t num_task_steps() const {
-        std::size_t n = 0;
-        for (const auto& w : waves_) n += w.tasks ? w.end - w.begin : 0;
-        return n;
-    }
-    /// Turns sibling tasks off (true) or back to the planner's choice; for benchmarks.
-    void set_serial_siblings(bool serial) {
-        for (auto& w : waves_) w.tasks = !serial && w.tasks_planned;
-    }
+    std::size_t num_task_steps() const { return exec::task_steps(waves_); }
     /// Bytes of intermediate storage the plan holds: tile buffers plus pooled arrays.
     std::size_t intermediate_bytes() const { return scratch_bytes_ + pool_bytes_; }
     /// The symbol this executor runs.
@@ -154,48 +142,11 @@ private:
     template <class>
     friend struct symflow::detail::executor_access;
     // forward() without its guard (bench/forward_guard_cost.cpp times the two).
+    // Independent steps of a wave run as tasks when exec::task_pays said so at bind.
     void run_waves() {
-        for (const auto& w : waves_) {
-            if (w.tasks) run_as_tasks(w.begin, w.end);
-            else
-                for (std::size_t i = w.begin; i < w.end; ++i) std::visit([&](const auto& st) { run(st); }, steps_[i]);
-        }
+        exec::run_waves(waves_, threads_, [this](std::size_t i) { std::visit([&](const auto& st) { run(st); }, steps_[i]); });
     }
     using step = std::variant<rt::fused_step, rt::materialized_step, rt::copy_step>;
-    /// Steps [begin, end) depend only on earlier waves: they may run in any order.
-    struct wave {
-        std::size_t begin, end;
-        bool tasks_planned = false;  ///< enough independent work to run them as tasks
-        bool tasks = false;
-    };
-
-    /// Independent siblings as OpenMP tasks of one parallel region: each kernel then runs
-    /// on one thread (nested regions are serial), which beats splitting each in turn when
-    /// each is large enough (see ops::parallel_min_elements). The first exception a task
-    /// throws is rethrown after all have finished.
-    void run_as_tasks(std::size_t begin, std::size_t end) {
-        std::exception_ptr failure;
-#ifdef _OPENMP
-#pragma omp parallel num_threads(threads_)
-#pragma omp single
-        {
-            for (std::size_t i = begin; i < end; ++i) {
-#pragma omp task firstprivate(i) shared(failure)
-                {
-                    try {
-                        std::visit([&](const auto& st) { run(st); }, steps_[i]);
-                    } catch (...) {
-#pragma omp critical(symflow_task_failure)
-                        if (!failure) failure = std::current_exception();
-                    }
-                }
-            }
-        }
-#else
-        for (std::size_t i = begin; i < end; ++i) std::visit([&](const auto& st) { run(st); }, steps_[i]);
-#endif
-        if (failure) std::rethrow_exception(failure);
-    }
 
     void run(const rt::copy_step& s) {
         std::memcpy(s.to.raw(), s.from.raw(), s.from.size() * dtype_size(s.from.dtype()));
@@ -254,7 +205,7 @@ private:
 
     Symbol symbol_;
     std::vector<step> steps_;
-    std::vector<wave> waves_;
+    std::vector<exec::wave> waves_;
     std::vector<nd::NDArray> outputs_;
     std::map<std::string, nd::NDArray> args_, aux_;
     nd::NDArray scratch_;
@@ -601,30 +552,24 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
         const std::size_t copies = ex.steps_.size() - step_roots.size();
         std::vector<step> ordered;
         ordered.reserve(ex.steps_.size());
-        for (std::size_t si = 0; si < step_roots.size();) {
-            wave wv{si, si};
-            std::size_t big = 0;
-            for (; si < step_roots.size() && wave_of[si] == wave_of[wv.begin]; ++si) {
-                std::size_t work = 0;
-                std::visit(
-                    [&](const auto& st) {
-                        using S = std::decay_t<decltype(st)>;
-                        if constexpr (std::is_same_v<S, rt::fused_step>) work = st.n * st.ops.size();
-                        else if constexpr (std::is_same_v<S, rt::materialized_step>) {
-                            work = st.out.size() * std::max<std::size_t>(st.outs.size(), 1);
-                            for (const auto& a : st.in) work += a.size();
-                        }
-                    },
-                    ex.steps_[copies + si]);
-                big += work >= rt::task_min_work ? 1 : 0;
-                ordered.push_back(std::move(ex.steps_[copies + si]));
-            }
-            wv.end = si;
-            wv.tasks_planned = wv.tasks = big >= 2 && ex.threads_ > 1;
-            ex.waves_.push_back(wv);
+        std::vector<std::size_t> works;
+        for (std::size_t si = 0; si < step_roots.size(); ++si) {
+            std::visit(
+                [&](const auto& st) {
+                    using S = std::decay_t<decltype(st)>;
+                    if constexpr (std::is_same_v<S, rt::fused_step>) works.push_back(exec::fused_work(st.n, st.arrays.size()));
+                    else if constexpr (std::is_same_v<S, rt::materialized_step>)
+                        works.push_back(st.runtime->work(st.params.get(), st.in,
+                                                         st.outs.empty() ? std::span<const nd::NDArray>(&st.out, 1)
+                                                                         : std::span<const nd::NDArray>(st.outs)));
+                    else works.push_back(0);
+                },
+                ex.steps_[copies + si]);
+            ordered.push_back(std::move(ex.steps_[copies + si]));
         }
+        ex.waves_ = exec::plan_waves(wave_of, works, ex.threads_);
         if (copies) {
-            ex.waves_.push_back(wave{ordered.size(), ordered.size() + copies});
+            ex.waves_.push_back(exec::wave{ordered.size(), ordered.size() + copies});
             for (std::size_t c = 0; c < copies; ++c) ordered.push_back(std::move(ex.steps_[c]));
         }
         ex.steps_ = std::move(ordered);

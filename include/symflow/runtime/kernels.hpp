@@ -24,6 +24,7 @@
 
 #include "../nd/ndarray.hpp"
 #include "../ops/attrs.hpp"
+#include "../exec/tasks.hpp"
 #include "../ops/registry.hpp"
 #include "pair_kernels.hpp"
 
@@ -71,6 +72,9 @@ struct op_runtime {
     bool broadcast_reads_rhs = true;
     /// What one element costs in a fused loop (ops::cost_v), for exec::plan_loop.
     std::size_t cost = 1;
+    /// A materialized op's work on these arrays (exec::materialized_work), which decides
+    /// whether independent steps run as tasks.
+    std::size_t (*work)(const void* params, std::span<const nd::NDArray> in, std::span<const nd::NDArray> outs) = nullptr;
 };
 
 namespace detail {
@@ -175,6 +179,9 @@ op_runtime make_runtime() {
         r.infer = &infer_op<Op>;
         r.pack = &pack_op<Op>;
         r.compute = &compute_op<Op>;
+        r.work = [](const void* params, std::span<const nd::NDArray> in, std::span<const nd::NDArray> outs) {
+            return exec::materialized_work<Op>(*static_cast<const typename Op::params*>(params), in, outs);
+        };
     }
     if constexpr (requires { typename Op::elementwise_op; }) {
         r.broadcast = &ops::range_kernel_for<Op>;
