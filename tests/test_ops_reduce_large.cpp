@@ -32,15 +32,15 @@ struct big_case {
 
 // The cases: each crosses the cut-off and exercises one path of the kernels.
 const std::vector<big_case> cases = {
-    {{300007}, {}},         // one long run: chunks of whole subtrees on the threads
-    {{613, 1031}, {0}},     // first axis: column pieces split between the threads
-    {{613, 1031}, {1}},     // last axis: many rows
-    {{4, 70001}, {1}},      // few long rows: each cut into chunks
-    {{70001, 5}, {0}},      // narrow columns: rows cut into chunks
-    {{9000, 40}, {0}},      // narrow columns, several leaves per chunk
-    {{3, 5003, 37}, {1}},   // columns within outer blocks
-    {{37, 513, 9}, {0, 2}}, // segments
-    {{129, 300, 3}, {1, 2}} // trailing axes merged into one run per output
+    {{300007}, {}},         // one long run: chunks of whole subtrees (4 leaves each) on the threads
+    {{203, 517}, {0}},      // first axis: column pieces split between the threads, a partial vector
+    {{203, 517}, {1}},      // last axis: many rows
+    {{3, 20001}, {1}},      // few long rows: each cut into chunks
+    {{9000, 5}, {0}},       // narrow columns: rows cut into chunks of 4 leaves, the last partial
+    {{2000, 40}, {0}},      // narrow columns, a partial vector
+    {{3, 1203, 37}, {1}},   // columns within outer blocks
+    {{17, 257, 9}, {0, 2}}, // segments
+    {{65, 200, 3}, {1, 2}}  // trailing axes merged into one run per output
 };
 
 sf::Shape to_shape(const std::vector<long>& s) {

@@ -373,6 +373,14 @@ cascade<V, Merge> make_cascade(Merge m) {
     return cascade<V, Merge>(std::move(m));
 }
 
+/// The batch {0, 1, ..., W - 1} of A.
+template <class A>
+xsimd::batch<A> lane_index() {
+    alignas(64) std::array<A, xsimd::batch<A>::size> k;
+    for (std::size_t i = 0; i < k.size(); ++i) k[i] = static_cast<A>(i);
+    return xsimd::batch<A>::load_aligned(k.data());
+}
+
 /// R over n <= leaf_block contiguous elements, as W partial lanes: eight vector
 /// accumulators, then the remaining whole vectors, then the last partial vector padded
 /// with the identity.
@@ -395,7 +403,11 @@ xsimd::batch<typename R::acc> contig_leaf(const T* p, std::size_t n) {
         a7 = R::combine(a7, R::map(load<A>(p + i + 7 * W)));
     }
     for (; i + W <= n; i += W) a0 = R::combine(a0, R::map(load<A>(p + i)));
-    if (i < n) {
+    if (i < n && n >= W) {
+        // the last W elements, the lanes already counted replaced by the identity
+        const auto fresh = lane_index<A>() >= B(static_cast<A>(W - (n - i)));
+        a1 = R::combine(a1, xsimd::select(fresh, R::map(load<A>(p + n - W)), id));
+    } else if (i < n) {
         alignas(64) std::array<A, W> t;
         t.fill(R::template identity<A>());
         for (std::size_t k = 0; i + k < n; ++k) t[k] = R::map(static_cast<A>(p[i + k]));
@@ -503,7 +515,9 @@ const T* row_ptr(const T* base, const radix& rows, std::size_t r) {
 
 /// dst[j] for j < tw: columns base[j] of rows [r0, r1) (at most leaf_rows of them, at
 /// base + rows.offset(r)) combined. Rows stream in groups of four, combined pairwise and
-/// then into dst, so the inner loops read memory in order; dst stays in L1.
+/// then into dst, so the inner loops read memory in order; dst stays in L1. Columns past
+/// the last whole vector go through one overlapping vector (kept in a register) when the
+/// piece is at least a vector wide; every column sees the same operations either way.
 template <class R, class T>
 void rows_leaf(const T* base, const radix& rows, std::size_t r0, std::size_t r1, std::size_t tw,
                typename R::acc* dst) {
@@ -512,6 +526,10 @@ void rows_leaf(const T* base, const radix& rows, std::size_t r0, std::size_t r1,
     constexpr std::size_t W = B::size;
     auto m = [](const auto& v) { return R::map(v); };
     auto s = [](const T* q) { return static_cast<A>(*q); };
+    const std::size_t jv = tw / W * W;            // end of the whole vectors
+    const bool vtail = jv < tw && tw >= W;         // the rest as the vector at tw - W
+    const std::size_t jt = vtail ? tw - W : 0;
+    B tail{};
     std::size_t r = r0;
     bool first = true;
     for (; r + 4 <= r1; r += 4, first = false) {
@@ -521,25 +539,34 @@ void rows_leaf(const T* base, const radix& rows, std::size_t r0, std::size_t r1,
             return R::combine(R::combine(m(load<A>(q0 + j)), m(load<A>(q1 + j))),
                               R::combine(m(load<A>(q2 + j)), m(load<A>(q3 + j))));
         };
-        std::size_t j = 0;
         if (first)
-            for (; j + W <= tw; j += W) quad(j).store_unaligned(dst + j);
+            for (std::size_t j = 0; j < jv; j += W) quad(j).store_unaligned(dst + j);
         else
-            for (; j + W <= tw; j += W) R::combine(B::load_unaligned(dst + j), quad(j)).store_unaligned(dst + j);
-        for (; j < tw; ++j) {
-            const A v = R::combine(R::combine(m(s(q0 + j)), m(s(q1 + j))), R::combine(m(s(q2 + j)), m(s(q3 + j))));
-            dst[j] = first ? v : R::combine(dst[j], v);
-        }
+            for (std::size_t j = 0; j < jv; j += W)
+                R::combine(B::load_unaligned(dst + j), quad(j)).store_unaligned(dst + j);
+        if (vtail) tail = first ? quad(jt) : R::combine(tail, quad(jt));
+        else
+            for (std::size_t j = jv; j < tw; ++j) {
+                const A v =
+                    R::combine(R::combine(m(s(q0 + j)), m(s(q1 + j))), R::combine(m(s(q2 + j)), m(s(q3 + j))));
+                dst[j] = first ? v : R::combine(dst[j], v);
+            }
     }
     for (; r < r1; ++r, first = false) {
         const T* q = row_ptr(base, rows, r);
-        std::size_t j = 0;
         if (first)
-            for (; j + W <= tw; j += W) m(load<A>(q + j)).store_unaligned(dst + j);
+            for (std::size_t j = 0; j < jv; j += W) m(load<A>(q + j)).store_unaligned(dst + j);
         else
-            for (; j + W <= tw; j += W)
+            for (std::size_t j = 0; j < jv; j += W)
                 R::combine(B::load_unaligned(dst + j), m(load<A>(q + j))).store_unaligned(dst + j);
-        for (; j < tw; ++j) dst[j] = first ? m(s(q + j)) : R::combine(dst[j], m(s(q + j)));
+        if (vtail) tail = first ? m(load<A>(q + jt)) : R::combine(tail, m(load<A>(q + jt)));
+        else
+            for (std::size_t j = jv; j < tw; ++j) dst[j] = first ? m(s(q + j)) : R::combine(dst[j], m(s(q + j)));
+    }
+    if (vtail) {
+        alignas(64) std::array<A, W> t;
+        tail.store_aligned(t.data());
+        std::copy(t.begin() + static_cast<std::ptrdiff_t>(jv - jt), t.end(), dst + jv);
     }
 }
 
