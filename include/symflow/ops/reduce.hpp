@@ -22,6 +22,7 @@
 #include <initializer_list>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -634,13 +635,14 @@ void reduce_columns(const plan& pl, const T* x, T* out, bool parallel) {
     const std::size_t team = std::min(threads, items);
     // per thread: the tree's buffers and one result piece; chunk results when split
     const std::size_t per_thread = (tree_buffers(std::min(count, chunk_rows)) + 1) * pw + W;
-    std::vector<A> scratch(team * per_thread);
-    std::vector<A> part(nch > 1 ? items * pw : 0);
+    // uninitialised: every value is written before it is read
+    const std::unique_ptr<A[]> scratch(new A[team * per_thread]);
+    const std::unique_ptr<A[]> part(nch > 1 ? new A[items * pw] : nullptr);
 #ifdef _OPENMP
 #pragma omp parallel num_threads(team) if (team > 1)
 #endif
     {
-        A* mine = scratch.data() + thread_num() * per_thread;
+        A* mine = scratch.get() + thread_num() * per_thread;
         mine += (W - reinterpret_cast<std::uintptr_t>(mine) / sizeof(A) % W) % W;  // align to the vector
 #ifdef _OPENMP
 #pragma omp for schedule(static)
@@ -649,7 +651,7 @@ void reduce_columns(const plan& pl, const T* x, T* out, bool parallel) {
             const auto item = static_cast<std::size_t>(si);
             const std::size_t c = item % nch, pq = item / nch, q = pq / np, j0 = pq % np * pw;
             const std::size_t tw = std::min(pw, w - j0), r0 = c * chunk_rows, r1 = std::min(count, r0 + chunk_rows);
-            A* dst = nch > 1 ? part.data() + item * pw : mine + pw * (tree_buffers(r1 - r0));
+            A* dst = nch > 1 ? part.get() + item * pw : mine + pw * (tree_buffers(r1 - r0));
             rows_tree<R>(x + outer.offset(q) + j0, rows, r0, r1, tw, dst, mine);
             if (nch == 1) {
                 T* o = out + q * w + j0;
@@ -667,7 +669,7 @@ void reduce_columns(const plan& pl, const T* x, T* out, bool parallel) {
                     for (std::size_t j = 0; j < tw; ++j) a[j] = R::combine(a[j], b[j]);
                     return a;
                 });
-                A* p = part.data() + pq * nch * pw;
+                A* p = part.get() + pq * nch * pw;
                 const bool last_whole = ch.whole(nch - 1, leaves);
                 for (std::size_t k = 0; k + (last_whole ? 0 : 1) < nch; ++k) c.push(p + k * pw, ch.m);
                 A* last = p + (nch - 1) * pw;
