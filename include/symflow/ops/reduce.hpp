@@ -16,13 +16,13 @@
 // so the result is bit-for-bit the same on any number of threads.
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
 #include <map>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -291,8 +291,11 @@ inline constexpr std::size_t piece_bytes = 16384;
 inline constexpr std::size_t col_tile = 128;
 /// Most chunks one run (or one column piece) is split into for the threads. Chunks are
 /// whole subtrees of 2^m leaves of the pairwise tree, so a split result is bit-for-bit the
-/// one-thread result: nothing depends on the thread count or on thread timing.
+/// one-thread result, whatever m: nothing depends on the thread count or on thread timing.
 inline constexpr std::size_t chunks = 64;
+/// Stack bytes for the column case's tree (per thread) and for chunk results: forward()
+/// allocates nothing, so these bound the column pieces' width and the number of chunks.
+inline constexpr std::size_t tree_bytes = 65536, part_bytes = 32768;
 
 /// Threads a reduction may use here: 1 inside a parallel region (nested regions are
 /// serial), else OpenMP's default team size.
@@ -435,11 +438,12 @@ typename R::acc reduce_contig(const T* p, std::size_t n) {
     return fold_lanes<R>(contig_tree<R>(p, n));
 }
 
-/// How a run of `leaves` leaves is cut into chunks of 2^m leaves: at most `chunks` of them.
+/// How a run of `leaves` leaves is cut into chunks of 2^m leaves.
 struct chunking {
     std::size_t m = 0, n = 1;  ///< level of a whole chunk, number of chunks
-    explicit chunking(std::size_t leaves) {
-        while (ceil_div(leaves, std::size_t(1) << m) > chunks) ++m;
+    /// At most max_n (>= 1) chunks.
+    chunking(std::size_t leaves, std::size_t max_n) {
+        while (ceil_div(leaves, std::size_t(1) << m) > max_n) ++m;
         n = ceil_div(leaves, std::size_t(1) << m);
     }
     /// Whether chunk c holds all 2^m leaves (only the last may not).
@@ -454,7 +458,7 @@ void reduce_runs(const T* x, const radix& runs, std::size_t n_out, std::size_t n
     using B = xsimd::batch<typename R::acc>;
     const std::size_t threads = parallel ? max_threads() : 1;
     const std::size_t leaves = ceil_div(n, leaf_block);
-    if (threads == 1 || n_out >= 4 * threads || leaves == 1) {
+    if (threads == 1 || n_out >= 4 * threads || leaves == 1 || n_out > 128) {
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static) if (threads > 1)
 #endif
@@ -464,9 +468,11 @@ void reduce_runs(const T* x, const radix& runs, std::size_t n_out, std::size_t n
         }
         return;
     }
-    const chunking ch(leaves);
+    // chunk results on the stack: at most max_part of them in all
+    constexpr std::size_t max_part = 256;
+    std::array<B, max_part> part;
+    const chunking ch(leaves, std::min(chunks, max_part / n_out));
     const std::size_t len = leaf_block << ch.m, items = n_out * ch.n;
-    std::vector<B> part(items);
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static) num_threads(threads)
 #endif
@@ -571,23 +577,29 @@ void rows_leaf(const T* base, const radix& rows, std::size_t r0, std::size_t r1,
     }
 }
 
-/// Buffers rows_tree needs for `rows` rows, each of a piece's width.
+/// Buffers of a piece's width that rows_tree needs for `rows` rows: the most subtrees the
+/// binary counter holds before a push (the most one bits of a count below the number of
+/// leaves), plus the new leaf.
 inline std::size_t tree_buffers(std::size_t rows) {
     const std::size_t leaves = ceil_div(rows, leaf_rows);
-    std::size_t levels = 0;
-    while ((std::size_t(1) << levels) < leaves) ++levels;
-    return levels + 2;
+    if (leaves <= 1) return 1;
+    const auto k = leaves - 1;
+    return std::max(static_cast<std::size_t>(std::popcount(k)), static_cast<std::size_t>(std::bit_width(k)) - 1) + 1;
 }
 
-/// dst[j] for j < tw: columns base[j] of rows [r0, r1) combined as the pairwise tree over
-/// leaves of leaf_rows rows. scratch holds tree_buffers(r1 - r0) * tw values.
+/// Columns base[j], j < tw, of rows [r0, r1) combined as the pairwise tree over leaves of
+/// leaf_rows rows; scratch holds tree_buffers(r1 - r0) * tw values. Returns where the
+/// result is (inside scratch).
 template <class R, class T>
-void rows_tree(const T* base, const radix& rows, std::size_t r0, std::size_t r1, std::size_t tw,
-               typename R::acc* dst, typename R::acc* scratch) {
+const typename R::acc* rows_tree(const T* base, const radix& rows, std::size_t r0, std::size_t r1, std::size_t tw,
+                                 typename R::acc* scratch) {
     using A = typename R::acc;
     using B = xsimd::batch<A>;
     constexpr std::size_t W = B::size;
-    if (r1 - r0 <= leaf_rows) return rows_leaf<R>(base, rows, r0, r1, tw, dst);
+    if (r1 - r0 <= leaf_rows) {
+        rows_leaf<R>(base, rows, r0, r1, tw, scratch);
+        return scratch;
+    }
     std::array<A*, 66> free_bufs;
     std::size_t n_free = 0;
     for (std::size_t k = tree_buffers(r1 - r0); k-- > 0;) free_bufs[n_free++] = scratch + k * tw;
@@ -604,14 +616,14 @@ void rows_tree(const T* base, const radix& rows, std::size_t r0, std::size_t r1,
         rows_leaf<R>(base, rows, r, std::min(r1, r + leaf_rows), tw, leaf);
         c.push(leaf, 0);
     }
-    const A* res = c.finish();
-    std::copy(res, res + tw, dst);
+    return c.finish();
 }
 
 /// The column case: output rows of w contiguous values; output row q reduces `count`
 /// rows at x + outer.offset(q) + rows.offset(r). Columns are cut into pieces (each walks
 /// its rows with accumulators in L1), and, when the pieces cannot occupy the threads, the
 /// rows into chunks of whole subtrees whose results are combined as the one-thread tree.
+/// Scratch is on the stack (tree_bytes per thread, part_bytes for chunk results).
 template <class R, class T>
 void reduce_columns(const plan& pl, const T* x, T* out, bool parallel) {
     using A = typename R::acc;
@@ -621,29 +633,28 @@ void reduce_columns(const plan& pl, const T* x, T* out, bool parallel) {
     const radix& rows = pl.red;
     const std::size_t w = pl.kept.size[pl.kept.n - 1], nq = pl.n_out / w, count = pl.count;
     const std::size_t threads = parallel ? max_threads() : 1;
-    // column pieces: a multiple of W wide, at most piece_bytes, and enough of them for the
-    // threads as long as each keeps 4 W columns
-    std::size_t np = ceil_div(w * sizeof(A), piece_bytes);
+    // column pieces: a multiple of W wide (buffers stay aligned), at most piece_bytes and
+    // what the tree's stack allows, and enough of them for the threads while each keeps
+    // 4 W columns
+    const std::size_t nbuf = tree_buffers(count);
+    const std::size_t cap = std::max(W, std::min(piece_bytes / sizeof(A), (tree_bytes / sizeof(A) - W) / nbuf) / W * W);
+    std::size_t np = ceil_div(w, cap);
     if (nq * np < threads) np = std::max(np, std::min(ceil_div(threads, nq), w / (4 * W)));
-    const std::size_t pw = std::min(w, ceil_div(ceil_div(w, std::max<std::size_t>(np, 1)), W) * W);
+    const std::size_t pw = std::min(w, ceil_div(ceil_div(w, np), W) * W);
     np = ceil_div(w, pw);
-    // row chunks when the pieces alone leave threads idle
+    // row chunks when the pieces alone leave threads idle, as many as part_bytes holds
     const std::size_t leaves = ceil_div(count, leaf_rows);
-    const chunking ch(nq * np < threads ? leaves : 1);
-    const std::size_t nch = nq * np < threads ? ch.n : 1, chunk_rows = nch > 1 ? leaf_rows << ch.m : count;
-    const std::size_t items = nq * np * nch;
-    const std::size_t team = std::min(threads, items);
-    // per thread: the tree's buffers and one result piece; chunk results when split
-    const std::size_t per_thread = (tree_buffers(std::min(count, chunk_rows)) + 1) * pw + W;
-    // uninitialised: every value is written before it is read
-    const std::unique_ptr<A[]> scratch(new A[team * per_thread]);
-    const std::unique_ptr<A[]> part(nch > 1 ? new A[items * pw] : nullptr);
+    const std::size_t max_nch = std::min(chunks, part_bytes / sizeof(A) / (nq * np * pw));
+    const bool split = nq * np < threads && leaves > 1 && max_nch > 1;
+    const chunking ch(split ? leaves : 1, std::max<std::size_t>(max_nch, 1));
+    const std::size_t nch = split ? ch.n : 1, chunk_rows = split ? leaf_rows << ch.m : count;
+    const std::size_t items = nq * np * nch, team = std::min(threads, items);
+    alignas(64) std::array<A, part_bytes / sizeof(A)> part;  // uninitialised: written before read
 #ifdef _OPENMP
 #pragma omp parallel num_threads(team) if (team > 1)
 #endif
     {
-        A* mine = scratch.get() + thread_num() * per_thread;
-        mine += (W - reinterpret_cast<std::uintptr_t>(mine) / sizeof(A) % W) % W;  // align to the vector
+        alignas(64) std::array<A, tree_bytes / sizeof(A)> mine;  // this thread's tree
 #ifdef _OPENMP
 #pragma omp for schedule(static)
 #endif
@@ -651,14 +662,14 @@ void reduce_columns(const plan& pl, const T* x, T* out, bool parallel) {
             const auto item = static_cast<std::size_t>(si);
             const std::size_t c = item % nch, pq = item / nch, q = pq / np, j0 = pq % np * pw;
             const std::size_t tw = std::min(pw, w - j0), r0 = c * chunk_rows, r1 = std::min(count, r0 + chunk_rows);
-            A* dst = nch > 1 ? part.get() + item * pw : mine + pw * (tree_buffers(r1 - r0));
-            rows_tree<R>(x + outer.offset(q) + j0, rows, r0, r1, tw, dst, mine);
-            if (nch == 1) {
+            const A* res = rows_tree<R>(x + outer.offset(q) + j0, rows, r0, r1, tw, mine.data());
+            if (split) std::copy(res, res + tw, part.data() + item * pw);
+            else {
                 T* o = out + q * w + j0;
-                for (std::size_t j = 0; j < tw; ++j) o[j] = R::finalize(dst[j], count);
+                for (std::size_t j = 0; j < tw; ++j) o[j] = R::finalize(res[j], count);
             }
         }
-        if (nch > 1) {
+        if (split) {
 #ifdef _OPENMP
 #pragma omp for schedule(static)
 #endif
@@ -669,7 +680,7 @@ void reduce_columns(const plan& pl, const T* x, T* out, bool parallel) {
                     for (std::size_t j = 0; j < tw; ++j) a[j] = R::combine(a[j], b[j]);
                     return a;
                 });
-                A* p = part.get() + pq * nch * pw;
+                A* p = part.data() + pq * nch * pw;
                 const bool last_whole = ch.whole(nch - 1, leaves);
                 for (std::size_t k = 0; k + (last_whole ? 0 : 1) < nch; ++k) c.push(p + k * pw, ch.m);
                 A* last = p + (nch - 1) * pw;
