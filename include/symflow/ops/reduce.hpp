@@ -307,15 +307,6 @@ inline std::size_t max_threads() {
 #endif
 }
 
-/// This thread's number in the enclosing parallel region (0 outside one).
-inline std::size_t thread_num() {
-#ifdef _OPENMP
-    return static_cast<std::size_t>(omp_get_thread_num());
-#else
-    return 0;
-#endif
-}
-
 /// ceil(a / b).
 inline constexpr std::size_t ceil_div(std::size_t a, std::size_t b) { return (a + b - 1) / b; }
 
@@ -386,8 +377,8 @@ xsimd::batch<A> lane_index() {
 }
 
 /// R over n <= leaf_block contiguous elements, as W partial lanes: eight vector
-/// accumulators, then the remaining whole vectors, then the last partial vector padded
-/// with the identity.
+/// accumulators, then the remaining whole vectors, then the last partial vector (an
+/// overlapping load with the lanes already counted masked out, or a padded copy when n < W).
 template <class R, class T>
 xsimd::batch<typename R::acc> contig_leaf(const T* p, std::size_t n) {
     using A = typename R::acc;
