@@ -82,3 +82,27 @@ TEST_CASE("runtime forward() performs no heap allocation", "[exec][alloc][runtim
     CHECK(allocations.load() == before);
     CHECK(exec.outputs()[0].data<float>()[(1L << 20) - 1] == 1.5f);
 }
+
+TEST_CASE("reductions above the threading cut-off perform no heap allocation", "[exec][alloc][reduce]") {
+    // every kernel path: one run cut into chunks, many rows, column pieces, narrow columns
+    // cut into row chunks; their scratch lives on the stack
+    auto a = sf::sym::Variable<"A">();
+    struct shape_axis {
+        sf::Shape shape;
+        sf::ops::reduce_param p;
+        float each;  // every output's value for an input of ones
+    };
+    const shape_axis cases[] = {{sf::Shape{300000}, {}, 300000.0f},
+                                {sf::Shape{500, 600}, {.axis = 0}, 500.0f},
+                                {sf::Shape{500, 600}, {.axis = 1}, 600.0f},
+                                {sf::Shape{20000, 5}, {.axis = 0}, 20000.0f}};
+    for (const auto& c : cases) {
+        auto A = sf::nd::ones(c.shape);
+        auto exec = sf::sym::sum(a, c.p).bind(sf::cpu(), "A"_arg = A);
+        exec.forward();
+        long before = allocations.load();
+        for (int i = 0; i < 5; ++i) exec.forward();
+        CHECK(allocations.load() == before);
+        for (float v : exec.outputs()[0].to_vector<float>()) REQUIRE(v == c.each);
+    }
+}

@@ -5,14 +5,18 @@
 // Kernel outline. The input's dimensions are compacted: size-1 dimensions dropped and
 // neighbours that are both reduced or both kept merged, so any reduction is either
 //   - "contiguous": the innermost group is reduced; each output reduces runs of
-//     contiguous elements (a vector loop), or
-//   - "column": the innermost group is kept; each output row is a tile of contiguous
-//     columns accumulated across the reduced rows (a vector loop across columns).
-// Floating sums are pairwise: blocks of a few thousand elements go into several vector
-// accumulators, and blocks are combined as a balanced tree (recursion, partial sums on
-// the stack), so the error grows with log(n) rather than n and nothing is allocated.
+//     contiguous elements (a vector loop with eight accumulators), or
+//   - "column": the innermost group is kept; each output row accumulates whole input rows
+//     (contiguous, four at a time) into a row of accumulators that stays in L1.
+// Floating sums are pairwise: leaves (4096 elements, or 64 rows) go into vector
+// accumulators and leaves are combined as a balanced tree, built as a binary counter, so
+// the error grows with log(n) rather than n. Large reductions run on the OpenMP threads in
+// one parallel region: outputs (rows, column pieces) are shared out, and when there are too
+// few of them the runs or rows are cut into chunks that are whole subtrees of that tree,
+// so the result is bit-for-bit the same on any number of threads.
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -27,6 +31,9 @@
 #include <vector>
 
 #include <xsimd/xsimd.hpp>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "../core/dtype.hpp"
 #include "../core/error.hpp"
@@ -270,15 +277,38 @@ struct plan {
 
 /// Below this many input elements a reduction runs on one thread (ops::parallel_min_elements).
 inline constexpr std::size_t parallel_min = ops::parallel_min_elements;
-/// Leaf size of the pairwise recursion over contiguous elements, and the run each set of
-/// vector accumulators covers inside a leaf (sizes chosen so that summing 1e6 float32
-/// copies of 0.1f errs by about 1e-7 relative; naive summation errs by 1e-2).
-inline constexpr std::size_t leaf_block = 2048, sub_block = 256;
-/// Columns per tile and rows per leaf of the column case.
-inline constexpr std::size_t col_tile = 128, row_block = 16;
-/// A single large contiguous reduction is split into this many chunks for the threads; a
-/// fixed number, so the result does not depend on the thread count.
+/// Elements per leaf of the pairwise tree over a contiguous run. A leaf goes into eight
+/// vector accumulators, so each adds leaf_block / (8 W) values in sequence (32 for float32);
+/// leaves are combined pairwise, so the error grows with log(n) rather than n.
+inline constexpr std::size_t leaf_block = 4096;
+/// Rows per leaf of the column case: rows are added four at a time, then into the leaf's
+/// row of accumulators (16 additions in sequence); leaves are combined pairwise.
+inline constexpr std::size_t leaf_rows = 64;
+/// Bytes of accumulators per column piece of the column case, so that a leaf's
+/// accumulators stay in L1 while it streams its rows.
+inline constexpr std::size_t piece_bytes = 16384;
+/// Columns per tile of argmax / argmin over a non-innermost axis.
+inline constexpr std::size_t col_tile = 128;
+/// Most chunks one run (or one column piece) is split into for the threads. Chunks are
+/// whole subtrees of 2^m leaves of the pairwise tree, so a split result is bit-for-bit the
+/// one-thread result, whatever m: nothing depends on the thread count or on thread timing.
 inline constexpr std::size_t chunks = 64;
+/// Stack bytes for the column case's tree (per thread) and for chunk results: forward()
+/// allocates nothing, so these bound the column pieces' width and the number of chunks.
+inline constexpr std::size_t tree_bytes = 65536, part_bytes = 32768;
+
+/// Threads a reduction may use here: 1 inside a parallel region (nested regions are
+/// serial), else OpenMP's default team size.
+inline std::size_t max_threads() {
+#ifdef _OPENMP
+    return omp_in_parallel() ? 1 : static_cast<std::size_t>(std::max(1, omp_get_max_threads()));
+#else
+    return 1;
+#endif
+}
+
+/// ceil(a / b).
+inline constexpr std::size_t ceil_div(std::size_t a, std::size_t b) { return (a + b - 1) / b; }
 
 /// Loads W lanes of input T as the accumulator type A (the unsigned twin for integer
 /// sums and products, which wrap without UB).
@@ -288,65 +318,181 @@ xsimd::batch<A> load(const T* p) {
     else return xsimd::batch<A>::load_unaligned(reinterpret_cast<const A*>(p));
 }
 
-/// The lanes of b combined in order.
+/// The lanes of b combined as a balanced tree.
 template <class R, class A>
 A fold_lanes(const xsimd::batch<A>& b) {
     alignas(64) std::array<A, xsimd::batch<A>::size> lanes;
     b.store_aligned(lanes.data());
-    A r = lanes[0];
-    for (std::size_t i = 1; i < lanes.size(); ++i) r = R::combine(r, lanes[i]);
-    return r;
+    for (std::size_t half = lanes.size() / 2; half > 0; half /= 2)
+        for (std::size_t i = 0; i < half; ++i) lanes[i] = R::combine(lanes[i], lanes[i + half]);
+    return lanes[0];
 }
 
-/// Reducer R folded over n contiguous elements: pairwise over leaf blocks; inside a leaf,
-/// runs of sub_block elements go into four fresh vector accumulators whose sum is added to
-/// the leaf's, so no accumulator adds more than a few dozen values in sequence.
+/// The pairwise tree over a sequence of leaves, built as a binary counter: slot l holds
+/// the combination of 2^l consecutive leaves, and a new value merges with its equal-sized
+/// left neighbours. A value pushed at level m stands for 2^m leaves, so a run cut into
+/// chunks of 2^m leaves, each reduced alone, gives exactly the tree of the whole run.
+template <class V, class Merge>
+struct cascade {
+    std::array<V, 64> slot;
+    std::uint64_t used = 0;
+    Merge merge;  ///< merge(left, right): the two combined, left first
+
+    explicit cascade(Merge m) : merge(std::move(m)) {}
+    /// Appends v, the reduction of 2^level leaves, on the right.
+    void push(V v, std::size_t level) {
+        for (; (used >> level) & 1; ++level) {
+            v = merge(slot[level], v);
+            used &= ~(std::uint64_t(1) << level);
+        }
+        slot[level] = v;
+        used |= std::uint64_t(1) << level;
+    }
+    /// Everything pushed, combined smallest (rightmost) subtree first; `right`, if given,
+    /// is an incomplete subtree to the right of all of them. Needs at least one value.
+    V finish(const V* right = nullptr) {
+        bool have = right != nullptr;
+        V acc = have ? *right : V{};
+        for (std::size_t l = 0; l < 64; ++l)
+            if ((used >> l) & 1) {
+                acc = have ? merge(slot[l], acc) : slot[l];
+                have = true;
+            }
+        return acc;
+    }
+};
+
+/// A cascade of values V merged by m.
+template <class V, class Merge>
+cascade<V, Merge> make_cascade(Merge m) {
+    return cascade<V, Merge>(std::move(m));
+}
+
+/// The batch {0, 1, ..., W - 1} of A.
+template <class A>
+xsimd::batch<A> lane_index() {
+    alignas(64) std::array<A, xsimd::batch<A>::size> k;
+    for (std::size_t i = 0; i < k.size(); ++i) k[i] = static_cast<A>(i);
+    return xsimd::batch<A>::load_aligned(k.data());
+}
+
+/// R over n <= leaf_block contiguous elements, as W partial lanes: eight vector
+/// accumulators, then the remaining whole vectors, then the last partial vector (an
+/// overlapping load with the lanes already counted masked out, or a padded copy when n < W).
 template <class R, class T>
-typename R::acc reduce_contig(const T* p, std::size_t n) {
+xsimd::batch<typename R::acc> contig_leaf(const T* p, std::size_t n) {
     using A = typename R::acc;
     using B = xsimd::batch<A>;
     constexpr std::size_t W = B::size;
-    if (n > leaf_block) {
-        const std::size_t half = (n / 2 + 4 * W - 1) / (4 * W) * (4 * W);
-        return R::combine(reduce_contig<R>(p, half), reduce_contig<R>(p + half, n - half));
-    }
-    B leaf = R::template identity<B>();
+    const B id = R::template identity<B>();
+    B a0 = id, a1 = id, a2 = id, a3 = id, a4 = id, a5 = id, a6 = id, a7 = id;
     std::size_t i = 0;
-    while (i + 4 * W <= n) {
-        const std::size_t stop = std::min(n, i + sub_block);
-        B a0 = R::template identity<B>(), a1 = a0, a2 = a0, a3 = a0;
-        for (; i + 4 * W <= stop; i += 4 * W) {
-            a0 = R::combine(a0, R::map(load<A>(p + i)));
-            a1 = R::combine(a1, R::map(load<A>(p + i + W)));
-            a2 = R::combine(a2, R::map(load<A>(p + i + 2 * W)));
-            a3 = R::combine(a3, R::map(load<A>(p + i + 3 * W)));
-        }
-        leaf = R::combine(leaf, R::combine(R::combine(a0, a1), R::combine(a2, a3)));
+    for (; i + 8 * W <= n; i += 8 * W) {
+        a0 = R::combine(a0, R::map(load<A>(p + i)));
+        a1 = R::combine(a1, R::map(load<A>(p + i + W)));
+        a2 = R::combine(a2, R::map(load<A>(p + i + 2 * W)));
+        a3 = R::combine(a3, R::map(load<A>(p + i + 3 * W)));
+        a4 = R::combine(a4, R::map(load<A>(p + i + 4 * W)));
+        a5 = R::combine(a5, R::map(load<A>(p + i + 5 * W)));
+        a6 = R::combine(a6, R::map(load<A>(p + i + 6 * W)));
+        a7 = R::combine(a7, R::map(load<A>(p + i + 7 * W)));
     }
-    for (; i + W <= n; i += W) leaf = R::combine(leaf, R::map(load<A>(p + i)));
-    A r = fold_lanes<R>(leaf);
-    for (; i < n; ++i) r = R::combine(r, R::map(static_cast<A>(p[i])));
-    return r;
+    for (; i + W <= n; i += W) a0 = R::combine(a0, R::map(load<A>(p + i)));
+    if (i < n && n >= W) {
+        // the last W elements, the lanes already counted replaced by the identity
+        const auto fresh = lane_index<A>() >= B(static_cast<A>(W - (n - i)));
+        a1 = R::combine(a1, xsimd::select(fresh, R::map(load<A>(p + n - W)), id));
+    } else if (i < n) {
+        alignas(64) std::array<A, W> t;
+        t.fill(R::template identity<A>());
+        for (std::size_t k = 0; i + k < n; ++k) t[k] = R::map(static_cast<A>(p[i + k]));
+        a1 = R::combine(a1, B::load_aligned(t.data()));
+    }
+    return R::combine(R::combine(R::combine(a0, a1), R::combine(a2, a3)),
+                      R::combine(R::combine(a4, a5), R::combine(a6, a7)));
 }
 
-/// reduce_contig over a long run, split into fixed chunks across threads when large.
-/// Call it outside parallel regions only.
+/// R over n contiguous elements as W partial lanes: the pairwise tree over leaves of
+/// leaf_block elements (the last one partial).
+template <class R, class T>
+xsimd::batch<typename R::acc> contig_tree(const T* p, std::size_t n) {
+    using B = xsimd::batch<typename R::acc>;
+    if (n <= leaf_block) return contig_leaf<R>(p, n);
+    auto c = make_cascade<B>([](const B& a, const B& b) { return R::combine(a, b); });
+    for (std::size_t i = 0; i < n; i += leaf_block) c.push(contig_leaf<R>(p + i, std::min(leaf_block, n - i)), 0);
+    return c.finish();
+}
+
+/// R over n contiguous elements (one thread).
+template <class R, class T>
+typename R::acc reduce_contig(const T* p, std::size_t n) {
+    return fold_lanes<R>(contig_tree<R>(p, n));
+}
+
+/// How a run of `leaves` leaves is cut into chunks of 2^m leaves.
+struct chunking {
+    std::size_t m = 0, n = 1;  ///< level of a whole chunk, number of chunks
+    /// At most max_n (>= 1) chunks.
+    chunking(std::size_t leaves, std::size_t max_n) {
+        while (ceil_div(leaves, std::size_t(1) << m) > max_n) ++m;
+        n = ceil_div(leaves, std::size_t(1) << m);
+    }
+    /// Whether chunk c holds all 2^m leaves (only the last may not).
+    bool whole(std::size_t c, std::size_t leaves) const { return (c + 1) << m <= leaves; }
+};
+
+/// out[o] = R::finalize(R over run o, n) for n_out runs of n contiguous elements, run o at
+/// x + runs.offset(o). Few long runs are cut into chunks (whole subtrees) so that every
+/// thread has work; the chunks' partial lanes are then combined as the one-thread tree.
+template <class R, class T, class O>
+void reduce_runs(const T* x, const radix& runs, std::size_t n_out, std::size_t n, O* out, bool parallel) {
+    using B = xsimd::batch<typename R::acc>;
+    const std::size_t threads = parallel ? max_threads() : 1;
+    const std::size_t leaves = ceil_div(n, leaf_block);
+    if (threads == 1 || n_out >= 4 * threads || leaves == 1 || n_out > 128) {
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) if (threads > 1)
+#endif
+        for (std::ptrdiff_t so = 0; so < static_cast<std::ptrdiff_t>(n_out); ++so) {
+            const auto o = static_cast<std::size_t>(so);
+            out[o] = R::finalize(reduce_contig<R>(x + runs.offset(o), n), n);
+        }
+        return;
+    }
+    // chunk results on the stack: at most max_part of them in all
+    constexpr std::size_t max_part = 256;
+    std::array<B, max_part> part;
+    const chunking ch(leaves, std::min(chunks, max_part / n_out));
+    const std::size_t len = leaf_block << ch.m, items = n_out * ch.n;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(threads)
+#endif
+    for (std::ptrdiff_t si = 0; si < static_cast<std::ptrdiff_t>(items); ++si) {
+        const auto item = static_cast<std::size_t>(si);
+        const std::size_t o = item / ch.n, b = item % ch.n * len;
+        part[item] = contig_tree<R>(x + runs.offset(o) + b, std::min(len, n - b));
+    }
+    for (std::size_t o = 0; o < n_out; ++o) {
+        auto c = make_cascade<B>([](const B& a, const B& b) { return R::combine(a, b); });
+        const B* p = part.data() + o * ch.n;
+        const bool last_whole = ch.whole(ch.n - 1, leaves);
+        for (std::size_t k = 0; k + (last_whole ? 0 : 1) < ch.n; ++k) c.push(p[k], ch.m);
+        out[o] = R::finalize(fold_lanes<R>(last_whole ? c.finish() : c.finish(p + ch.n - 1)), n);
+    }
+}
+
+/// R over one run of n contiguous elements, on the threads when it is large. Call it
+/// outside parallel regions (inside one it runs on the calling thread).
 template <class R, class T>
 typename R::acc reduce_long(const T* p, std::size_t n) {
-    using A = typename R::acc;
-    if (n < 4 * parallel_min) return reduce_contig<R>(p, n);
-    std::array<A, chunks> part;
-    const std::size_t cs = (n + chunks - 1) / chunks;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static)
-#endif
-    for (std::ptrdiff_t sc = 0; sc < static_cast<std::ptrdiff_t>(chunks); ++sc) {
-        const std::size_t b = std::min(n, static_cast<std::size_t>(sc) * cs), e = std::min(n, b + cs);
-        part[static_cast<std::size_t>(sc)] = b < e ? reduce_contig<R>(p + b, e - b) : R::template identity<A>();
-    }
-    for (std::size_t step = 1; step < chunks; step *= 2)
-        for (std::size_t i = 0; i + step < chunks; i += 2 * step) part[i] = R::combine(part[i], part[i + step]);
-    return part[0];
+    // reduce_runs with the identity finalize: a sum reducer's finalize is a cast, so use
+    // a wrapper that keeps the accumulator
+    struct keep : R {
+        static typename R::acc finalize(typename R::acc a, std::size_t) { return a; }
+    };
+    typename R::acc r{};
+    reduce_runs<keep>(p, radix{}, 1, n, &r, n >= parallel_min);
+    return r;
 }
 
 /// Segments [s0, s1) of n_in contiguous elements each, at base + segs.offset(s), combined
@@ -358,53 +504,182 @@ typename R::acc reduce_segments(const T* base, const radix& segs, std::size_t s0
     return R::combine(reduce_segments<R>(base, segs, s0, mid, n_in), reduce_segments<R>(base, segs, mid, s1, n_in));
 }
 
-/// acc[j] for j < tw: columns base[j] reduced over rows [r0, r1) at base + rows.offset(r),
-/// pairwise over blocks of rows; acc must be aligned to 64 bytes and hold col_tile values.
+/// Row r of a radix of rows: base + r * stride for one group (no division), else the
+/// general offset.
+template <class T>
+const T* row_ptr(const T* base, const radix& rows, std::size_t r) {
+    return base + (rows.n == 1 ? r * rows.stride[0] : rows.offset(r));
+}
+
+/// dst[j] for j < tw: columns base[j] of rows [r0, r1) (at most leaf_rows of them, at
+/// base + rows.offset(r)) combined. Rows stream in groups of four, combined pairwise and
+/// then into dst, so the inner loops read memory in order; dst stays in L1. Columns past
+/// the last whole vector go through one overlapping vector (kept in a register) when the
+/// piece is at least a vector wide; every column sees the same operations either way.
 template <class R, class T>
-void reduce_rows(const T* base, const radix& rows, std::size_t r0, std::size_t r1, std::size_t tw,
-                 typename R::acc* acc) {
+void rows_leaf(const T* base, const radix& rows, std::size_t r0, std::size_t r1, std::size_t tw,
+               typename R::acc* dst) {
     using A = typename R::acc;
     using B = xsimd::batch<A>;
     constexpr std::size_t W = B::size;
-    if (r1 - r0 > row_block) {
-        const std::size_t mid = r0 + (r1 - r0) / 2;
-        reduce_rows<R>(base, rows, r0, mid, tw, acc);
-        alignas(64) std::array<A, col_tile> tmp;
-        reduce_rows<R>(base, rows, mid, r1, tw, tmp.data());
+    auto m = [](const auto& v) { return R::map(v); };
+    auto s = [](const T* q) { return static_cast<A>(*q); };
+    const std::size_t jv = tw / W * W;            // end of the whole vectors
+    const bool vtail = jv < tw && tw >= W;         // the rest as the vector at tw - W
+    const std::size_t jt = vtail ? tw - W : 0;
+    B tail{};
+    std::size_t r = r0;
+    bool first = true;
+    for (; r + 4 <= r1; r += 4, first = false) {
+        const T *q0 = row_ptr(base, rows, r), *q1 = row_ptr(base, rows, r + 1), *q2 = row_ptr(base, rows, r + 2),
+                *q3 = row_ptr(base, rows, r + 3);
+        auto quad = [&](std::size_t j) {
+            return R::combine(R::combine(m(load<A>(q0 + j)), m(load<A>(q1 + j))),
+                              R::combine(m(load<A>(q2 + j)), m(load<A>(q3 + j))));
+        };
+        if (first)
+            for (std::size_t j = 0; j < jv; j += W) quad(j).store_unaligned(dst + j);
+        else
+            for (std::size_t j = 0; j < jv; j += W)
+                R::combine(B::load_unaligned(dst + j), quad(j)).store_unaligned(dst + j);
+        if (vtail) tail = first ? quad(jt) : R::combine(tail, quad(jt));
+        else
+            for (std::size_t j = jv; j < tw; ++j) {
+                const A v =
+                    R::combine(R::combine(m(s(q0 + j)), m(s(q1 + j))), R::combine(m(s(q2 + j)), m(s(q3 + j))));
+                dst[j] = first ? v : R::combine(dst[j], v);
+            }
+    }
+    for (; r < r1; ++r, first = false) {
+        const T* q = row_ptr(base, rows, r);
+        if (first)
+            for (std::size_t j = 0; j < jv; j += W) m(load<A>(q + j)).store_unaligned(dst + j);
+        else
+            for (std::size_t j = 0; j < jv; j += W)
+                R::combine(B::load_unaligned(dst + j), m(load<A>(q + j))).store_unaligned(dst + j);
+        if (vtail) tail = first ? m(load<A>(q + jt)) : R::combine(tail, m(load<A>(q + jt)));
+        else
+            for (std::size_t j = jv; j < tw; ++j) dst[j] = first ? m(s(q + j)) : R::combine(dst[j], m(s(q + j)));
+    }
+    if (vtail) {
+        alignas(64) std::array<A, W> t;
+        tail.store_aligned(t.data());
+        std::copy(t.begin() + static_cast<std::ptrdiff_t>(jv - jt), t.end(), dst + jv);
+    }
+}
+
+/// Buffers of a piece's width that rows_tree needs for `rows` rows: the most subtrees the
+/// binary counter holds before a push (the most one bits of a count below the number of
+/// leaves), plus the new leaf.
+inline std::size_t tree_buffers(std::size_t rows) {
+    const std::size_t leaves = ceil_div(rows, leaf_rows);
+    if (leaves <= 1) return 1;
+    const auto k = leaves - 1;
+    return std::max(static_cast<std::size_t>(std::popcount(k)), static_cast<std::size_t>(std::bit_width(k)) - 1) + 1;
+}
+
+/// Columns base[j], j < tw, of rows [r0, r1) combined as the pairwise tree over leaves of
+/// leaf_rows rows; scratch holds tree_buffers(r1 - r0) * tw values. Returns where the
+/// result is (inside scratch).
+template <class R, class T>
+const typename R::acc* rows_tree(const T* base, const radix& rows, std::size_t r0, std::size_t r1, std::size_t tw,
+                                 typename R::acc* scratch) {
+    using A = typename R::acc;
+    using B = xsimd::batch<A>;
+    constexpr std::size_t W = B::size;
+    if (r1 - r0 <= leaf_rows) {
+        rows_leaf<R>(base, rows, r0, r1, tw, scratch);
+        return scratch;
+    }
+    std::array<A*, 66> free_bufs;
+    std::size_t n_free = 0;
+    for (std::size_t k = tree_buffers(r1 - r0); k-- > 0;) free_bufs[n_free++] = scratch + k * tw;
+    auto c = make_cascade<A*>([&](A* a, A* b) {
         std::size_t j = 0;
         for (; j + W <= tw; j += W)
-            R::combine(B::load_aligned(acc + j), B::load_aligned(tmp.data() + j)).store_aligned(acc + j);
-        for (; j < tw; ++j) acc[j] = R::combine(acc[j], tmp[j]);
-        return;
+            R::combine(B::load_unaligned(a + j), B::load_unaligned(b + j)).store_unaligned(a + j);
+        for (; j < tw; ++j) a[j] = R::combine(a[j], b[j]);
+        free_bufs[n_free++] = b;
+        return a;
+    });
+    for (std::size_t r = r0; r < r1; r += leaf_rows) {
+        A* leaf = free_bufs[--n_free];
+        rows_leaf<R>(base, rows, r, std::min(r1, r + leaf_rows), tw, leaf);
+        c.push(leaf, 0);
     }
-    // a leaf: at most row_block rows, each column block held in registers across them
-    std::array<const T*, row_block> rp;
-    const std::size_t nr = r1 - r0;
-    for (std::size_t k = 0; k < nr; ++k) rp[k] = base + rows.offset(r0 + k);
-    std::size_t j = 0;
-    for (; j + 4 * W <= tw; j += 4 * W) {
-        B c0 = R::template identity<B>(), c1 = c0, c2 = c0, c3 = c0;
-        for (std::size_t k = 0; k < nr; ++k) {
-            const T* row = rp[k] + j;
-            c0 = R::combine(c0, R::map(load<A>(row)));
-            c1 = R::combine(c1, R::map(load<A>(row + W)));
-            c2 = R::combine(c2, R::map(load<A>(row + 2 * W)));
-            c3 = R::combine(c3, R::map(load<A>(row + 3 * W)));
+    return c.finish();
+}
+
+/// The column case: output rows of w contiguous values; output row q reduces `count`
+/// rows at x + outer.offset(q) + rows.offset(r). Columns are cut into pieces (each walks
+/// its rows with accumulators in L1), and, when the pieces cannot occupy the threads, the
+/// rows into chunks of whole subtrees whose results are combined as the one-thread tree.
+/// Scratch is on the stack (tree_bytes per thread, part_bytes for chunk results).
+template <class R, class T>
+void reduce_columns(const plan& pl, const T* x, T* out, bool parallel) {
+    using A = typename R::acc;
+    constexpr std::size_t W = xsimd::batch<A>::size;
+    radix outer = pl.kept;
+    --outer.n;
+    const radix& rows = pl.red;
+    const std::size_t w = pl.kept.size[pl.kept.n - 1], nq = pl.n_out / w, count = pl.count;
+    const std::size_t threads = parallel ? max_threads() : 1;
+    // column pieces: a multiple of W wide (buffers stay aligned), at most piece_bytes and
+    // what the tree's stack allows, and enough of them for the threads while each keeps
+    // 4 W columns
+    const std::size_t nbuf = tree_buffers(count);
+    const std::size_t cap = std::max(W, std::min(piece_bytes / sizeof(A), (tree_bytes / sizeof(A) - W) / nbuf) / W * W);
+    std::size_t np = ceil_div(w, cap);
+    if (nq * np < threads) np = std::max(np, std::min(ceil_div(threads, nq), w / (4 * W)));
+    const std::size_t pw = std::min(w, ceil_div(ceil_div(w, np), W) * W);
+    np = ceil_div(w, pw);
+    // row chunks when the pieces alone leave threads idle, as many as part_bytes holds
+    const std::size_t leaves = ceil_div(count, leaf_rows);
+    const std::size_t max_nch = std::min(chunks, part_bytes / sizeof(A) / (nq * np * pw));
+    const bool split = nq * np < threads && leaves > 1 && max_nch > 1;
+    const chunking ch(split ? leaves : 1, std::max<std::size_t>(max_nch, 1));
+    const std::size_t nch = split ? ch.n : 1, chunk_rows = split ? leaf_rows << ch.m : count;
+    const std::size_t items = nq * np * nch, team = std::min(threads, items);
+    alignas(64) std::array<A, part_bytes / sizeof(A)> part;  // uninitialised: written before read
+#ifdef _OPENMP
+#pragma omp parallel num_threads(team) if (team > 1)
+#endif
+    {
+        alignas(64) std::array<A, tree_bytes / sizeof(A)> mine;  // this thread's tree
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+        for (std::ptrdiff_t si = 0; si < static_cast<std::ptrdiff_t>(items); ++si) {
+            const auto item = static_cast<std::size_t>(si);
+            const std::size_t c = item % nch, pq = item / nch, q = pq / np, j0 = pq % np * pw;
+            const std::size_t tw = std::min(pw, w - j0), r0 = c * chunk_rows, r1 = std::min(count, r0 + chunk_rows);
+            const A* res = rows_tree<R>(x + outer.offset(q) + j0, rows, r0, r1, tw, mine.data());
+            if (split) std::copy(res, res + tw, part.data() + item * pw);
+            else {
+                T* o = out + q * w + j0;
+                for (std::size_t j = 0; j < tw; ++j) o[j] = R::finalize(res[j], count);
+            }
         }
-        c0.store_aligned(acc + j);
-        c1.store_aligned(acc + j + W);
-        c2.store_aligned(acc + j + 2 * W);
-        c3.store_aligned(acc + j + 3 * W);
-    }
-    for (; j + W <= tw; j += W) {
-        B c = R::template identity<B>();
-        for (std::size_t k = 0; k < nr; ++k) c = R::combine(c, R::map(load<A>(rp[k] + j)));
-        c.store_aligned(acc + j);
-    }
-    for (; j < tw; ++j) {
-        A c = R::template identity<A>();
-        for (std::size_t k = 0; k < nr; ++k) c = R::combine(c, R::map(static_cast<A>(rp[k][j])));
-        acc[j] = c;
+        if (split) {
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+            for (std::ptrdiff_t spq = 0; spq < static_cast<std::ptrdiff_t>(nq * np); ++spq) {
+                const auto pq = static_cast<std::size_t>(spq);
+                const std::size_t q = pq / np, j0 = pq % np * pw, tw = std::min(pw, w - j0);
+                auto c = make_cascade<A*>([tw](A* a, A* b) {
+                    for (std::size_t j = 0; j < tw; ++j) a[j] = R::combine(a[j], b[j]);
+                    return a;
+                });
+                A* p = part.data() + pq * nch * pw;
+                const bool last_whole = ch.whole(nch - 1, leaves);
+                for (std::size_t k = 0; k + (last_whole ? 0 : 1) < nch; ++k) c.push(p + k * pw, ch.m);
+                A* last = p + (nch - 1) * pw;
+                const A* res = last_whole ? c.finish() : c.finish(&last);
+                T* o = out + q * w + j0;
+                for (std::size_t j = 0; j < tw; ++j) o[j] = R::finalize(res[j], count);
+            }
+        }
     }
 }
 
@@ -414,7 +689,7 @@ void reduce_into(const plan& pl, const T* x, T* out) {
     using A = typename R::acc;
     const std::size_t n_out = pl.n_out, count = pl.count;
     if (n_out == 0) return;
-    [[maybe_unused]] const bool parallel = n_out * count >= parallel_min;
+    const bool parallel = n_out * count >= parallel_min && max_threads() > 1;
     if (count == 0) {  // every output reduces nothing: the identity
         std::fill(out, out + n_out, R::finalize(R::template identity<A>(), 0));
         return;
@@ -434,10 +709,7 @@ void reduce_into(const plan& pl, const T* x, T* out) {
         radix segs = pl.red;
         --segs.n;
         const std::size_t n_seg = count / n_in;
-        if (n_out == 1 && n_seg == 1) {
-            out[0] = R::finalize(reduce_long<R>(x, n_in), count);
-            return;
-        }
+        if (n_seg == 1) return reduce_runs<R>(x, pl.kept, n_out, n_in, out, parallel);
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static) if (parallel)
 #endif
@@ -447,23 +719,7 @@ void reduce_into(const plan& pl, const T* x, T* out) {
         }
         return;
     }
-    // column case: output rows of w contiguous values, one tile of columns at a time
-    radix outer = pl.kept;
-    --outer.n;
-    const std::size_t w = pl.kept.size[pl.kept.n - 1];
-    const std::size_t n_tiles = (w + col_tile - 1) / col_tile;
-    const std::size_t items = (n_out / w) * n_tiles;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static) if (parallel)
-#endif
-    for (std::ptrdiff_t si = 0; si < static_cast<std::ptrdiff_t>(items); ++si) {
-        const auto item = static_cast<std::size_t>(si);
-        const std::size_t q = item / n_tiles, j0 = item % n_tiles * col_tile, tw = std::min(col_tile, w - j0);
-        alignas(64) std::array<A, col_tile> acc;
-        reduce_rows<R>(x + outer.offset(q) + j0, pl.red, 0, count, tw, acc.data());
-        T* o = out + q * w + j0;
-        for (std::size_t j = 0; j < tw; ++j) o[j] = R::finalize(acc[j], count);
-    }
+    reduce_columns<R>(pl, x, out, parallel);
 }
 
 /// a if c else b, lane by lane for batches.
