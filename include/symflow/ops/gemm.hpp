@@ -30,7 +30,8 @@ namespace symflow::ops::gemm_impl {
 /// stream through L1 (measured on Zen 3, 32 KiB L1: kc = 512 beat 256 and 384 by ~10-25 %,
 /// fewer passes over C outweighing L1 misses served from L2); the mc x kc block of A takes
 /// about half of L2 (288 KiB of 512 KiB; 512 KiB where AVX-512 cores have 1 MiB); the
-/// kc x nc panel of B lives in L2/L3.
+/// kc x nc panel of B lives in L3. The AVX-512 figures are chosen, not measured: the
+/// machine this was tuned on has AVX2.
 template <class T>
 struct blocking {
     using batch = xsimd::batch<T>;
@@ -42,7 +43,9 @@ struct blocking {
     static constexpr std::size_t KC = std::min<std::size_t>(512, 32768 / (NR * sizeof(T)));
     static constexpr std::size_t a_block_bytes = wide_file ? 524288 : 294912;
     static constexpr std::size_t MC = std::max<std::size_t>(1, a_block_bytes / (KC * sizeof(T) * MR)) * MR;
-    static constexpr std::size_t NC = NR * (4096 / NR);
+    // 4 MiB of B at most: the panel is shared by the threads through L3, and the buffer
+    // is kept per calling thread
+    static constexpr std::size_t NC = std::max<std::size_t>(1, 4194304 / (KC * sizeof(T) * NR)) * NR;
 };
 
 /// A read-only strided matrix view: element (i, j) is p[i * rs + j * cs].
@@ -130,8 +133,13 @@ void micro_kernel(std::size_t kc, const T* __restrict pa, const T* __restrict pb
     using B = xsimd::batch<T>;
     constexpr std::size_t W = B::size, NR = NB * W;
     B acc[MR][NB];
-    for (std::size_t r = 0; r < MR; ++r)
+    for (std::size_t r = 0; r < MR; ++r) {
         for (std::size_t v = 0; v < NB; ++v) acc[r][v] = B(T(0));
+        // the tile of C is read or written only after kc steps: fetch it meanwhile
+        __builtin_prefetch(c + r * ldc, 1);
+        __builtin_prefetch(c + r * ldc + NR - 1, 1);
+    }
+#pragma GCC unroll 4
     for (std::size_t l = 0; l < kc; ++l) {
         B bv[NB];
         for (std::size_t v = 0; v < NB; ++v) bv[v] = B::load_aligned(pb + v * W);
@@ -209,6 +217,10 @@ void run(view<T> a, view<T> b, T* c, std::size_t m, std::size_t k, std::size_t n
     }
 }
 
+/// Products of at least this many multiply-adds fork threads: ~0.4-1 us per fork/join
+/// against ~10-30 us of work on one core.
+inline constexpr double parallel_min_madds = 2097152.0;
+
 /// C = A * B for row-major views, threads chosen here: several when the product is big
 /// enough to pay for a fork/join and no enclosing parallel region is active.
 template <class T, class Cfg = blocking<T>>
@@ -216,8 +228,7 @@ void gemm(view<T> a, view<T> b, T* c, std::size_t m, std::size_t k, std::size_t 
     constexpr std::size_t NR = Cfg::NR, NC = Cfg::NC, KC = Cfg::KC;
     std::size_t threads = 1;
 #ifdef _OPENMP
-    // ~0.4-1 us per fork/join; 2^21 multiply-adds take ~10 us on one core
-    if (static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) >= 2097152.0 && !omp_in_parallel())
+    if (static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) >= parallel_min_madds && !omp_in_parallel())
         threads = static_cast<std::size_t>(std::max(1, omp_get_max_threads()));
 #endif
     // the shared B panel belongs to the calling thread
