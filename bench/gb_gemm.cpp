@@ -116,10 +116,11 @@ void bm_eigen(benchmark::State& st, int threads) {
     set_threads(threads);
     const auto n = static_cast<Eigen::Index>(st.range(0));
     const auto count = static_cast<std::size_t>(n * n);
-    // row-major, as symflow's arrays are
-    using M = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    // MatrixXf (column-major) as in the anchors: for square operands the work is the same
+    // as the row-major product symflow computes (C^T = B^T A^T)
     const auto av = input(count, 0), bv = input(count, 1);
-    M A = Eigen::Map<const M>(av.data(), n, n), B = Eigen::Map<const M>(bv.data(), n, n), C(n, n);
+    Eigen::MatrixXf A = Eigen::Map<const Eigen::MatrixXf>(av.data(), n, n),
+                    B = Eigen::Map<const Eigen::MatrixXf>(bv.data(), n, n), C(n, n);
     for (auto _ : st) {
         C.noalias() = A * B;
         benchmark::DoNotOptimize(C.data());

@@ -188,7 +188,7 @@ void run(view<T> a, view<T> b, T* c, std::size_t m, std::size_t k, std::size_t n
         const std::size_t jp_end = split_point(col_panels, col_parts, tj + 1);
         for (std::size_t pc = 0; pc < k; pc += KC) {
             const std::size_t kc = std::min(KC, k - pc);
-            if (threads > 1) {
+            if (threads > 1 && (jc != 0 || pc != 0)) {  // B's panel is about to be overwritten
 #ifdef _OPENMP
 #pragma omp barrier
 #endif
