@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "../nd/ndarray.hpp"
+#include "gemm.hpp"
 #include "op.hpp"
 #include "simd.hpp"
 
@@ -94,26 +95,18 @@ struct dot_op {
         });
     }
 
-    /// sum x[l] * y[l] for l < len, with two SIMD accumulators (floating types).
-    template <class T>
-    static T row_dot(const T* x, const T* y, std::size_t len) {
-        using B = xsimd::batch<T>;
-        constexpr std::size_t W = B::size;
-        B s0(T(0)), s1(T(0));
-        std::size_t l = 0;
-        for (; l + 2 * W <= len; l += 2 * W) {
-            s0 = xsimd::fma(B::load_unaligned(x + l), B::load_unaligned(y + l), s0);
-            s1 = xsimd::fma(B::load_unaligned(x + l + W), B::load_unaligned(y + l + W), s1);
-        }
-        T r = xsimd::hadd(s0 + s1);
-        for (; l < len; ++l) r += x[l] * y[l];
-        return r;
-    }
-
-    /// C = op(A) * op(B), blocked so that a panel of B stays in cache while rows of A
-    /// stream past it; rows are split across threads when the product is large.
+    /// C = op(A) * op(B): floating types take the packed, blocked kernel (gemm.hpp),
+    /// integers the wrapping loop below.
     template <class T>
     static void gemm(const dot_param& p, gemm_dims d, const T* a, const T* b, T* c) {
+        if constexpr (std::is_floating_point_v<T>) blocked_gemm<T>(p.transpose_a, p.transpose_b, d.m, d.k, d.n, a, b, c);
+        else wrapping_gemm<T>(p, d, a, b, c);
+    }
+
+    /// The integer product, blocked so that a panel of B stays in cache while rows of A
+    /// stream past it; rows are split across threads when the product is large.
+    template <class T>
+    static void wrapping_gemm(const dot_param& p, gemm_dims d, const T* a, const T* b, T* c) {
         // Integers wrap on overflow: accumulate in the unsigned type of the same width.
         using acc_t = wrapping_t<T>;
         const std::size_t m = d.m, k = d.k, n = d.n;
@@ -136,11 +129,6 @@ struct dot_op {
                         const T* bl = b + l * n;
                         for (std::size_t j = 0; j < n; ++j) ci[j] += ail * static_cast<acc_t>(bl[j]);
                     }
-                } else if (!ta && std::is_floating_point_v<T>) {
-                    // B(l,j) = b[j*k + l] and A(i,l) = a[i*k + l]: both contiguous in l, so
-                    // each C(i,j) is a dot product of two rows, in SIMD partial sums
-                    for (std::size_t j = 0; j < n; ++j)
-                        ci[j] += static_cast<acc_t>(row_dot(a + i * k + l0, b + j * k + l0, l1 - l0));
                 } else {
                     for (std::size_t j = 0; j < n; ++j) {
                         const T* bj = b + j * k;

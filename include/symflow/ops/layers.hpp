@@ -19,6 +19,7 @@
 #include "../core/shape.hpp"
 #include "../nd/ndarray.hpp"
 #include "dot.hpp"
+#include "gemm.hpp"
 #include "op.hpp"
 #include "simd.hpp"
 
@@ -292,7 +293,8 @@ struct batch_dot_op {
         const std::size_t sa = d.g.m * d.g.k, sb = d.g.k * d.g.n, sc = d.g.m * d.g.n;
         const double per = static_cast<double>(d.g.m) * static_cast<double>(d.g.n) * static_cast<double>(d.g.k);
         // one product big enough is split by gemm itself; many small ones are split here
-        [[maybe_unused]] const bool parallel = per <= 4e6 && per * static_cast<double>(d.batches) > 4e6;
+        constexpr double big = gemm_impl::parallel_min_madds;
+        [[maybe_unused]] const bool parallel = per < big && per * static_cast<double>(d.batches) >= big;
         visit_dtype(out.dtype(), [&](auto t) {
             using T = decltype(t);
             const T* a = static_cast<const T*>(in[0].raw());
