@@ -44,7 +44,8 @@ T saturating_cast(double v, T nan_as = T(0)) {
 template <class V>
 V softrelu(const V& x) {
     const V zero = splat<V>(0);
-    return unary_pick(x > zero, x, zero) + xsimd::log1p(xsimd::exp(-xsimd::abs(x)));
+    if constexpr (use_vmath<V>) return unary_pick(x > zero, x, zero) + vmath::log1p_unit(vmath::exp(-xsimd::abs(x)));
+    else return unary_pick(x > zero, x, zero) + xsimd::log1p(xsimd::exp(-xsimd::abs(x)));
 }
 } // namespace detail
 
@@ -65,6 +66,7 @@ struct sigmoid_op : detail::unary_float_base {
     static constexpr std::array<std::string_view, 1> aliases{"_sparse_sigmoid"};
     template <class V>
     static V apply(V x) {
+        if constexpr (detail::use_vmath<V>) return vmath::sigmoid(x);
         const V one = splat<V>(1);
         return one / (one + xsimd::exp(-x));  // exp overflow gives 1/inf = 0, the right limit
     }

@@ -8,6 +8,7 @@
 
 #include "op.hpp"
 #include "simd.hpp"
+#include "vmath.hpp"
 
 namespace symflow::ops {
 
@@ -24,6 +25,11 @@ struct unary_math_base {
 struct unary_float_base : unary_math_base {
     static constexpr dtype_set dtypes = float_dtypes;
 };
+
+/// True when V holds float32: those ops use symflow's own vmath functions (faster than
+/// xsimd 8.1's); float64 keeps xsimd's.
+template <class V>
+inline constexpr bool use_vmath = std::is_same_v<value_t<V>, float>;
 
 /// cond ? a : b, lane by lane for a batch.
 template <class V, class C>
@@ -128,7 +134,10 @@ struct exp_op : detail::unary_float_base {
     static constexpr std::string_view name = "exp", hint = "exp";
     static constexpr std::array<std::string_view, 1> aliases{"_sparse_exp"};
     template <class V>
-    static V apply(V x) { return xsimd::exp(x); }
+    static V apply(V x) {
+        if constexpr (detail::use_vmath<V>) return vmath::exp(x);
+        else return xsimd::exp(x);
+    }
 };
 
 /// e^x - 1, accurate near 0 (op expm1).
@@ -144,7 +153,10 @@ struct log_op : detail::unary_float_base {
     static constexpr std::string_view name = "log", hint = "log";
     static constexpr std::array<std::string_view, 1> aliases{"_sparse_log"};
     template <class V>
-    static V apply(V x) { return xsimd::log(x); }
+    static V apply(V x) {
+        if constexpr (detail::use_vmath<V>) return vmath::log(x);
+        else return xsimd::log(x);
+    }
 };
 
 /// log(1 + x), accurate near 0 (op log1p).
@@ -240,7 +252,10 @@ struct tanh_op : detail::unary_float_base {
     static constexpr std::string_view name = "tanh", hint = "tanh";
     static constexpr std::array<std::string_view, 1> aliases{"_sparse_tanh"};
     template <class V>
-    static V apply(V x) { return xsimd::tanh(x); }
+    static V apply(V x) {
+        if constexpr (detail::use_vmath<V>) return vmath::tanh(x);
+        else return xsimd::tanh(x);
+    }
 };
 
 /// Largest integer <= x (op floor); integers are their own floor.
