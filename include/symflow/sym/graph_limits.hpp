@@ -17,10 +17,12 @@
 #include "expr.hpp"
 
 // Most op node occurrences of a static graph, counted as a tree (a node read twice
-// counts twice). The default keeps a graph's value (about 80 bytes an occurrence) a few
-// MiB, as it lives on the stack, and bounds what the compiler and bind walk.
+// counts twice). A graph's value holds every occurrence (about 70 bytes each) and lives
+// on the stack, as do the intermediate expressions a program keeps: the 128-node graph of
+// bench/gen_static_graph.py (43599 occurrences) kept 33 MB of locals in main and crashed
+// on the default 8 MiB stack. 4096 keeps one graph under 300 KiB.
 #ifndef SYMFLOW_STATIC_GRAPH_MAX_NODES
-#define SYMFLOW_STATIC_GRAPH_MAX_NODES 65536
+#define SYMFLOW_STATIC_GRAPH_MAX_NODES 4096
 #endif
 // Most op nodes on a path from a variable to the root of a static graph: the compiler
 // nests a few template instantiations per level (GCC stops at 900 by default).
