@@ -31,17 +31,34 @@ V load(const void* const* in, std::size_t index, std::size_t i) {
     else return p[i];
 }
 
+/// Input K of an evaluator: one base per input, so that a node's inputs are members
+/// without std::tuple (whose constructors, get and base classes, instantiated for every
+/// node and dtype, were most of what the fused loop cost the compiler).
+template <std::size_t K, class C>
+struct input_slot {
+    [[no_unique_address]] C value;
+};
+template <class Seq, class... C>
+struct input_slots;
+template <std::size_t... K, class... C>
+struct input_slots<std::index_sequence<K...>, C...> : input_slot<K, C>... {};
+
 template <class T, class Root, class E, std::size_t Off, class Seq>
 struct evaluator_inputs;
 template <class T, class Root, class Op, class... In, std::size_t Off, std::size_t... K>
 struct evaluator_inputs<T, Root, sym::expr<Op, In...>, Off, std::index_sequence<K...>> {
-    using type = std::tuple<evaluator<T, Root, In, sym::input_offset_v<Off, K, In...>>...>;
+    using type = input_slots<std::index_sequence<K...>, evaluator<T, Root, In, sym::input_offset_v<Off, K, In...>>...>;
+    static type make(const sym::expr<Op, In...>& e) {
+        return type{input_slot<K, evaluator<T, Root, In, sym::input_offset_v<Off, K, In...>>>{
+            evaluator<T, Root, In, sym::input_offset_v<Off, K, In...>>(std::get<K>(e.inputs()))}...};
+    }
 };
-template <class Tuple>
+/// The summed per-element cost of a node's input evaluators.
+template <class Slots>
 struct cost_sum;
-template <class... Ev>
-struct cost_sum<std::tuple<Ev...>> {
-    static constexpr std::size_t value = (std::size_t(0) + ... + Ev::cost);
+template <class Seq, class... C>
+struct cost_sum<input_slots<Seq, C...>> {
+    static constexpr std::size_t value = (std::size_t(0) + ... + C::cost);
 };
 } // namespace detail
 
@@ -63,9 +80,7 @@ struct evaluator<T, Root, sym::expr<Op, In...>, Off> {
 private:
     using node = sym::expr<Op, In...>;
     static constexpr bool leaf = Op::kind == ops::op_kind::materialized;
-    using inputs_t = typename std::conditional_t<
-        leaf, std::type_identity<std::tuple<>>,
-        detail::evaluator_inputs<T, Root, node, Off, std::index_sequence_for<In...>>>::type;
+    using inputs_of = detail::evaluator_inputs<T, Root, node, Off, std::index_sequence_for<In...>>;
     struct none {};
     template <bool Leaf, class = void>
     struct prepared { using type = none; };
@@ -74,15 +89,22 @@ private:
         using type = decltype(std::declval<const typename Op::params&>().template prepare<T>());
     };
     using prepared_t = typename prepared<leaf>::type;
+    template <bool Leaf, class = void>
+    struct inputs_type { using type = none; };
+    template <class Void>
+    struct inputs_type<false, Void> { using type = typename inputs_of::type; };
+    using inputs_t = typename inputs_type<leaf>::type;
 
 public:
     /// For a materialized node: its buffer's index in the input table.
     static constexpr std::size_t index = sym::arguments_v<Root>.size() + Off + sym::materialized_count_v<node> - 1;
     /// Per element: the ops of the loop in this subtree (ops::cost_v); a leaf is a load.
-    static constexpr std::size_t cost = leaf ? 0 : ops::cost_v<Op> + detail::cost_sum<inputs_t>::value;
+    static constexpr std::size_t cost = [] {
+        if constexpr (leaf) return std::size_t(0);
+        else return ops::cost_v<Op> + detail::cost_sum<inputs_t>::value;
+    }();
 
-    explicit evaluator(const node& e)
-        : params_(make_params(e)), inputs_(make_inputs(e, std::index_sequence_for<In...>{})) {}
+    explicit evaluator(const node& e) : params_(make_params(e)), inputs_(make_inputs(e)) {}
 
     template <class V>
     V eval(const void* const* in, std::size_t i) const {
@@ -95,10 +117,9 @@ private:
         if constexpr (leaf) return {};
         else return e.params().template prepare<T>();
     }
-    template <std::size_t... K>
-    static inputs_t make_inputs(const node& e, std::index_sequence<K...>) {
+    static inputs_t make_inputs(const node& e) {
         if constexpr (leaf) return {};
-        else return inputs_t(std::get<K>(e.inputs())...);
+        else return inputs_of::make(e);
     }
 
     // An index sequence rather than std::apply and a lambda: fewer functions to
@@ -106,9 +127,14 @@ private:
     template <class V, std::size_t... K>
     V eval_inputs(const void* const* in, std::size_t i, std::index_sequence<K...>) const {
         if constexpr (std::is_same_v<typename Op::params, ops::no_params>)
-            return Op::template apply<V>(std::get<K>(inputs_).template eval<V>(in, i)...);
+            return Op::template apply<V>(input<K>().template eval<V>(in, i)...);
         else
-            return Op::template apply<V>(params_, std::get<K>(inputs_).template eval<V>(in, i)...);
+            return Op::template apply<V>(params_, input<K>().template eval<V>(in, i)...);
+    }
+    template <std::size_t K>
+    const auto& input() const {
+        using E = evaluator<T, Root, std::tuple_element_t<K, std::tuple<In...>>, sym::input_offset_v<Off, K, In...>>;
+        return static_cast<const detail::input_slot<K, E>&>(inputs_).value;
     }
 
     [[no_unique_address]] prepared_t params_;

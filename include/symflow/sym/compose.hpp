@@ -18,6 +18,7 @@
 
 #include "../runtime/symbol.hpp"
 #include "expr.hpp"
+#include "graph_limits.hpp"
 #include "naming.hpp"
 #include "to_symbol.hpp"
 
@@ -25,18 +26,26 @@ namespace symflow::sym {
 
 namespace detail {
 
+/// Collects the nodes not yet settled (a type for every graph, as settle_fn).
+struct collect_unsettled_fn {
+    std::vector<node_info*>* out;
+    void operator()(node_info& n) const {
+        if (n.counter >= 0) out->push_back(&n);
+    }
+};
+
 /// Marks every node of `e` as settled.
 template <class E>
 void settle(E& e) {
-    for_each_op_node(e, [](auto& n) { n.info().counter = -1; });
+    settle_fn f;
+    for_each_node_info(e, f);
 }
 
 /// Collects the unsettled nodes of `e` (post-order) into `out`.
 template <class E>
 void collect_unsettled(E& e, std::vector<node_info*>& out) {
-    for_each_op_node(e, [&](auto& n) {
-        if (n.info().counter >= 0) out.push_back(&n.info());
-    });
+    collect_unsettled_fn f{&out};
+    for_each_node_info(e, f);
 }
 
 /// The identity of a node for renumbering: copies of one static node share a uid; a
@@ -164,28 +173,37 @@ Symbol compose_runtime(std::string_view hint, std::string name, const typename O
 
 } // namespace detail
 
-/// compose() on static operands: an expr node whose type holds the graph.
+/// compose() on static operands: an expr node whose type holds the graph; past the limits
+/// of graph_limits.hpp, a compile error naming the runtime Symbol (and too_large_graph).
 template <ops::op_description Op, class... In>
-expr<Op, std::remove_cvref_t<In>...> compose_static(std::string_view hint, std::string name,
-                                                    typename Op::params params, In&&... inputs) {
+auto compose_static(std::string_view hint, std::string name, typename Op::params params, In&&... inputs) {
     static_assert((detail::single_output_input<In>() && ...), "an op input has several outputs");
-    node_info info;
-    info.uid = detail::next_node_uid();
-    if (name.empty()) {
-        info.hint = hint;
-        info.counter = NameManager::next(hint);
-        info.name = std::string(hint) + std::to_string(info.counter);
+    constexpr std::size_t nodes = (detail::graph_count<std::remove_cvref_t<In>>::nodes + ... + 1);
+    constexpr std::size_t depth = detail::max_of(detail::graph_count<std::remove_cvref_t<In>>::depth...) + 1;
+    if constexpr ((detail::is_too_large_graph_v<In> || ...)) {
+        return too_large_graph{};  // reported where the graph first grew too large
+    } else if constexpr (nodes > max_static_graph_nodes || depth > max_static_graph_depth) {
+        [[maybe_unused]] constexpr bool stop = static_graph_too_large<nodes, depth>::value;
+        return too_large_graph{};
     } else {
-        info.name = std::move(name);
+        node_info info;
+        info.uid = detail::next_node_uid();
+        if (name.empty()) {
+            info.hint = hint;
+            info.counter = NameManager::next(hint);
+            info.name = std::string(hint) + std::to_string(info.counter);
+        } else {
+            info.name = std::move(name);
+        }
+        expr<Op, std::remove_cvref_t<In>...> node(std::move(info), std::move(params),
+                                                  detail::take_input(std::forward<In>(inputs))...);
+        if constexpr ((std::is_rvalue_reference_v<In&&> || ...)) {
+            std::vector<node_info*> fresh;
+            detail::collect_unsettled(node, fresh);
+            if (fresh.size() > 1) detail::renumber(fresh);
+        }
+        return node;
     }
-    expr<Op, std::remove_cvref_t<In>...> node(std::move(info), std::move(params),
-                                              detail::take_input(std::forward<In>(inputs))...);
-    if constexpr ((std::is_rvalue_reference_v<In&&> || ...)) {
-        std::vector<node_info*> fresh;
-        detail::collect_unsettled(node, fresh);
-        if (fresh.size() > 1) detail::renumber(fresh);
-    }
-    return node;
 }
 
 /// Builds the node `Op(inputs...)`. An empty `name` means auto-naming with `hint`. With a

@@ -316,6 +316,27 @@ struct static_shape_of<expr<Op, In...>> {
 template <class E>
 using static_shape_t = typename detail::static_shape_of<std::remove_cvref_t<E>>::type;
 
+namespace detail {
+/// The size and depth of a static symbol's graph, counted in op nodes: 0 for a variable;
+/// op nodes carry theirs (expr::graph_nodes, expr::graph_depth), computed from their
+/// inputs', which are complete types by then: no recursion over the graph.
+template <class E>
+struct graph_count {
+    static constexpr std::size_t nodes = 0, depth = 0;
+};
+template <class Op, class... In>
+struct graph_count<expr<Op, In...>> {
+    static constexpr std::size_t nodes = expr<Op, In...>::graph_nodes, depth = expr<Op, In...>::graph_depth;
+};
+/// The largest of xs (0 if none).
+template <class... X>
+constexpr std::size_t max_of(X... xs) {
+    std::size_t r = 0;
+    ((r = xs > r ? xs : r), ...);
+    return r;
+}
+} // namespace detail
+
 /// An op applied to static symbols: the type `expr<Op, In...>` is this node of the graph;
 /// the value holds its name, its attributes and (by value) its inputs.
 template <ops::op_description Op, class... In>
@@ -328,6 +349,11 @@ class expr : public symbol_base<expr<Op, In...>> {
 public:
     using op = Op;
     using params_type = typename Op::params;
+    /// Op node occurrences of this graph as a tree: a node read twice counts twice, as its
+    /// type (and value) holds it twice (see graph_limits.hpp).
+    static constexpr std::size_t graph_nodes = (detail::graph_count<In>::nodes + ... + 1);
+    /// Op nodes on the longest path from a variable to this node.
+    static constexpr std::size_t graph_depth = detail::max_of(detail::graph_count<In>::depth...) + 1;
 
     expr(node_info info, params_type params, In... in)
         : info_(std::move(info)), params_(std::move(params)), inputs_(std::move(in)...) {}
@@ -403,6 +429,29 @@ struct is_var<var<N, S>> : std::true_type {};
 template <class T>
 inline constexpr bool is_variable_v = detail::is_var<std::remove_cvref_t<T>>::value;
 
+namespace detail {
+/// Marks a node as settled: its name is final (compose.hpp). One type for every graph, so
+/// the walk is instantiated once per node type, not once per node type and graph as a
+/// lambda in a template over the graph would make it.
+struct settle_fn {
+    void operator()(node_info& n) const { n.counter = -1; }
+};
+
+template <class E, class F>
+void for_each_node_info(E& e, F& f);
+template <class E, class F, std::size_t... K>
+void for_each_node_info_of(E& e, F& f, std::index_sequence<K...>) {
+    (for_each_node_info(std::get<K>(e.inputs()), f), ...);
+    f(e.info());
+}
+/// Calls f(node_info&) for every op node of `e` in post-order. An index sequence rather
+/// than std::apply and a lambda: two functions per node type rather than six.
+template <class E, class F>
+void for_each_node_info(E& e, F& f) {
+    if constexpr (!is_variable_v<E>) for_each_node_info_of(e, f, std::make_index_sequence<ops::arity_v<typename E::op>>{});
+}
+} // namespace detail
+
 /// Calls f(node) for every op node of `e` (variables excluded) in post-order, inputs left
 /// to right; copies of one node are visited as often as they occur.
 template <class E, class F>
@@ -422,7 +471,8 @@ expr<ops::output_of<Op, I>, In...> expr<Op, In...>::output() const& {
     auto r = std::apply([&](const In&... in) { return expr<ops::output_of<Op, I>, In...>(info_, params_, in...); },
                         inputs_);
     // a copy taken from an lvalue: its names are settled, as for any lvalue operand (compose.hpp)
-    for_each_op_node(r, [](auto& n) { n.info().counter = -1; });
+    detail::settle_fn settle;
+    detail::for_each_node_info(r, settle);
     return r;
 }
 template <ops::op_description Op, class... In>
