@@ -63,6 +63,7 @@ struct relu_op : detail::unary_math_base {
 /// 1 / (1 + e^-x) (op sigmoid).
 struct sigmoid_op : detail::unary_float_base {
     static constexpr std::string_view name = "sigmoid", hint = "sigmoid";
+    static constexpr std::size_t cost = 16;  // an exp or a tanh (ops::cost_v)
     static constexpr std::array<std::string_view, 1> aliases{"_sparse_sigmoid"};
     template <class V>
     static V apply(V x) {
@@ -112,6 +113,8 @@ struct activation_param {
 /// One of five activation functions chosen by act_type (op Activation, hint activation).
 struct activation_op : detail::unary_float_base {
     static constexpr std::string_view name = "Activation", hint = "activation";
+    // an exp or a tanh (ops::cost_v); relu is cheaper, but act_type is known only at run time
+    static constexpr std::size_t cost = 16;
     static constexpr std::array<std::string_view, 1> aliases{"_npx_activation"};
     using params = activation_param;
     template <class V>

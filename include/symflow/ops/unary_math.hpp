@@ -132,6 +132,7 @@ struct reciprocal_op : detail::unary_float_base {
 /// e^x (op exp).
 struct exp_op : detail::unary_float_base {
     static constexpr std::string_view name = "exp", hint = "exp";
+    static constexpr std::size_t cost = 16;  // a polynomial and its range reduction (ops::cost_v)
     static constexpr std::array<std::string_view, 1> aliases{"_sparse_exp"};
     template <class V>
     static V apply(V x) {
@@ -143,6 +144,7 @@ struct exp_op : detail::unary_float_base {
 /// e^x - 1, accurate near 0 (op expm1).
 struct expm1_op : detail::unary_float_base {
     static constexpr std::string_view name = "expm1", hint = "expm1";
+    static constexpr std::size_t cost = 16;  // a polynomial and its range reduction (ops::cost_v)
     static constexpr std::array<std::string_view, 1> aliases{"_sparse_expm1"};
     template <class V>
     static V apply(V x) { return xsimd::expm1(x); }
@@ -151,6 +153,7 @@ struct expm1_op : detail::unary_float_base {
 /// Natural logarithm (op log).
 struct log_op : detail::unary_float_base {
     static constexpr std::string_view name = "log", hint = "log";
+    static constexpr std::size_t cost = 16;  // a polynomial and its range reduction (ops::cost_v)
     static constexpr std::array<std::string_view, 1> aliases{"_sparse_log"};
     template <class V>
     static V apply(V x) {
@@ -162,6 +165,7 @@ struct log_op : detail::unary_float_base {
 /// log(1 + x), accurate near 0 (op log1p).
 struct log1p_op : detail::unary_float_base {
     static constexpr std::string_view name = "log1p", hint = "log1p";
+    static constexpr std::size_t cost = 16;  // a polynomial and its range reduction (ops::cost_v)
     static constexpr std::array<std::string_view, 1> aliases{"_sparse_log1p"};
     template <class V>
     static V apply(V x) { return xsimd::log1p(x); }
@@ -170,6 +174,7 @@ struct log1p_op : detail::unary_float_base {
 /// Base-2 logarithm (op log2).
 struct log2_op : detail::unary_float_base {
     static constexpr std::string_view name = "log2", hint = "log2";
+    static constexpr std::size_t cost = 16;  // a polynomial and its range reduction (ops::cost_v)
     static constexpr std::array<std::string_view, 1> aliases{"_sparse_log2"};
     template <class V>
     static V apply(V x) { return xsimd::log2(x); }
@@ -178,6 +183,7 @@ struct log2_op : detail::unary_float_base {
 /// Base-10 logarithm (op log10).
 struct log10_op : detail::unary_float_base {
     static constexpr std::string_view name = "log10", hint = "log10";
+    static constexpr std::size_t cost = 16;  // a polynomial and its range reduction (ops::cost_v)
     static constexpr std::array<std::string_view, 1> aliases{"_sparse_log10"};
     template <class V>
     static V apply(V x) { return xsimd::log10(x); }
@@ -186,6 +192,7 @@ struct log10_op : detail::unary_float_base {
 /// Sine of x in radians (op sin).
 struct sin_op : detail::unary_float_base {
     static constexpr std::string_view name = "sin", hint = "sin";
+    static constexpr std::size_t cost = 16;  // a polynomial and its range reduction (ops::cost_v)
     static constexpr std::array<std::string_view, 1> aliases{"_sparse_sin"};
     template <class V>
     static V apply(V x) { return xsimd::sin(x); }
@@ -194,6 +201,7 @@ struct sin_op : detail::unary_float_base {
 /// Cosine (op cos).
 struct cos_op : detail::unary_float_base {
     static constexpr std::string_view name = "cos", hint = "cos";
+    static constexpr std::size_t cost = 16;  // a polynomial and its range reduction (ops::cost_v)
     static constexpr std::array<std::string_view, 1> aliases{"_sparse_cos"};
     template <class V>
     static V apply(V x) { return xsimd::cos(x); }
@@ -202,6 +210,7 @@ struct cos_op : detail::unary_float_base {
 /// Tangent (op tan).
 struct tan_op : detail::unary_float_base {
     static constexpr std::string_view name = "tan", hint = "tan";
+    static constexpr std::size_t cost = 16;  // a polynomial and its range reduction (ops::cost_v)
     static constexpr std::array<std::string_view, 1> aliases{"_sparse_tan"};
     template <class V>
     static V apply(V x) { return xsimd::tan(x); }
@@ -210,6 +219,7 @@ struct tan_op : detail::unary_float_base {
 /// Inverse sine, NaN outside [-1, 1] (op arcsin).
 struct arcsin_op : detail::unary_float_base {
     static constexpr std::string_view name = "arcsin", hint = "arcsin";
+    static constexpr std::size_t cost = 16;  // a polynomial and its range reduction (ops::cost_v)
     static constexpr std::array<std::string_view, 1> aliases{"_sparse_arcsin"};
     template <class V>
     static V apply(V x) { return xsimd::asin(x); }
@@ -218,6 +228,7 @@ struct arcsin_op : detail::unary_float_base {
 /// Inverse cosine, NaN outside [-1, 1] (op arccos).
 struct arccos_op : detail::unary_float_base {
     static constexpr std::string_view name = "arccos", hint = "arccos";
+    static constexpr std::size_t cost = 16;  // a polynomial and its range reduction (ops::cost_v)
     static constexpr std::array<std::string_view, 1> aliases{"_sparse_arccos"};
     template <class V>
     static V apply(V x) { return xsimd::acos(x); }
@@ -226,6 +237,7 @@ struct arccos_op : detail::unary_float_base {
 /// Inverse tangent (op arctan).
 struct arctan_op : detail::unary_float_base {
     static constexpr std::string_view name = "arctan", hint = "arctan";
+    static constexpr std::size_t cost = 16;  // a polynomial and its range reduction (ops::cost_v)
     static constexpr std::array<std::string_view, 1> aliases{"_sparse_arctan"};
     template <class V>
     static V apply(V x) { return xsimd::atan(x); }
@@ -234,6 +246,7 @@ struct arctan_op : detail::unary_float_base {
 /// Hyperbolic sine (op sinh).
 struct sinh_op : detail::unary_float_base {
     static constexpr std::string_view name = "sinh", hint = "sinh";
+    static constexpr std::size_t cost = 16;  // a polynomial and its range reduction (ops::cost_v)
     static constexpr std::array<std::string_view, 1> aliases{"_sparse_sinh"};
     template <class V>
     static V apply(V x) { return xsimd::sinh(x); }
@@ -242,6 +255,7 @@ struct sinh_op : detail::unary_float_base {
 /// Hyperbolic cosine (op cosh).
 struct cosh_op : detail::unary_float_base {
     static constexpr std::string_view name = "cosh", hint = "cosh";
+    static constexpr std::size_t cost = 16;  // a polynomial and its range reduction (ops::cost_v)
     static constexpr std::array<std::string_view, 1> aliases{"_sparse_cosh"};
     template <class V>
     static V apply(V x) { return xsimd::cosh(x); }
@@ -250,6 +264,7 @@ struct cosh_op : detail::unary_float_base {
 /// Hyperbolic tangent (op tanh; also Activation's "tanh").
 struct tanh_op : detail::unary_float_base {
     static constexpr std::string_view name = "tanh", hint = "tanh";
+    static constexpr std::size_t cost = 16;  // a polynomial and its range reduction (ops::cost_v)
     static constexpr std::array<std::string_view, 1> aliases{"_sparse_tanh"};
     template <class V>
     static V apply(V x) {
