@@ -45,8 +45,15 @@ std::size_t materialized_work(const typename Op::params& p, std::span<const nd::
 }
 
 /// The cut-off: a wave runs as tasks when at least two of its steps each have this much
-/// work. bench/gb_siblings.cpp, 2 threads: see task_pays.
-inline constexpr std::size_t task_min_work = std::size_t(1) << 18;
+/// work, about 2.5-4 us on one core (0.08-0.1 ns per multiply-add of dot, 0.12 ns per
+/// element of a sum): twice the worst OpenMP fork/join seen here (1.3 us), so that the one
+/// task region costs less than what running the siblings side by side saves.
+/// bench/gb_siblings.cpp (2 threads, a machine loaded 7-9 on 2 cores, fastest calls):
+/// 4 sums of 1024 elements took 6.4 us as tasks, 2.9 us one after the other; of 65536
+/// elements, 19.5-24 us as tasks against 28-80 ms serially (each kernel forking, and a
+/// descheduled thread costing a time slice per fork); two 64 x 64 dots (262144 multiply-
+/// adds each) broke even (41 us vs 43 us); 512 and 1024 dots were equal within 7 %.
+inline constexpr std::size_t task_min_work = std::size_t(1) << 15;
 
 /// Whether a wave of steps with these works runs as tasks on `threads` threads.
 inline bool task_pays(std::span<const std::size_t> works, int threads) {
