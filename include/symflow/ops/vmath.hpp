@@ -1,23 +1,27 @@
 #pragma once
-// symflow's own float32 exp, log, tanh and sigmoid (and the log1p(e^-|x|) of softrelu),
+// symflow's own float32 exp, log, tanh and sigmoid (and the log1p(u) of softrelu),
 // written once for a plain float and for xsimd::batch<float>: a fused loop's vector body
 // and its scalar tail run the same operations in the same order, so they give the same
-// bits. xsimd 8.1's versions are 1.35-1.5x slower than Eigen's on the transcendental graph.
+// bits. They replace xsimd 8.1's, which are 1.35-1.5x slower than Eigen 3.4's on the
+// transcendental graph (anchors); float64 keeps xsimd's (the ops choose).
 //
-// Accuracy (float32, measured over sweeps by tests/test_vmath.cpp against double):
-// exp <= 1 ulp, log <= 1 ulp, tanh <= 2 ulp, sigmoid <= 2 ulp. Special values follow IEEE
-// libm: NaN in gives NaN out, exp overflows to inf and underflows through the subnormals
-// (correctly rounded scaling) to 0, log(0) = -inf, log(x < 0) = NaN, subnormal inputs of
-// log are exact-scaled first, tanh(+-inf) = +-1 and tanh(-0) = -0, sigmoid(-inf) = 0 and
-// sigmoid(+inf) = 1. Double precision keeps xsimd's functions (the ops choose).
+// Accuracy against double, over the sweeps of tests/test_vmath.cpp and 2e7-point ones
+// (x86-64, with and without FMA): exp 1.0 ulp, log 0.93, tanh 1.95, sigmoid 2.3 (within
+// the differential test's 4u / 6u budgets). Special values as libm: NaN gives NaN; exp
+// overflows to inf and underflows through correctly rounded subnormals to 0; log(+-0) =
+// -inf, log(x < 0) = NaN, log(inf) = inf, subnormal inputs of log scaled exactly first;
+// tanh(+-inf) = +-1, tanh(-0) = -0, tiny x exact; sigmoid(-inf) = 0, sigmoid(inf) = 1,
+// sigmoid's results below 2^-127.5 flushed to 0.
 //
-// The polynomial and rational coefficients are minimax fits (iteratively reweighted
-// least squares on the relative error, long double) made for this file; the fitted
-// errors are noted beside each set.
+// The polynomial coefficients are minimax fits made for this file (iteratively
+// reweighted least squares on the relative error, in long double); the fitted errors
+// are noted beside each set. Selects are branch-free; no table lookups.
 //
 // Fused multiply-add: where the target has FMA (__FMA__) both paths fuse, with
-// xsimd::fma and std::fma; without it both multiply and add separately. The algorithms
-// do not rely on fusion for accuracy (the ln 2 splits have short high parts).
+// xsimd::fma and std::fma; without it both multiply and add separately, and every
+// product that meets a sum is written as fmadd so that no compiler contraction can make
+// the two paths differ. The algorithms do not need fusion for accuracy (the ln 2 split
+// has a short high part).
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -127,14 +131,26 @@ inline V from_ubits(const uint_t<V>& u) {
     else return std::bit_cast<float>(u);
 }
 
-/// e^x = 2^k (1 + p) split for x in [-105, 89] (or NaN): x = k ln2 + r, |r| <= ln2 / 2,
-/// p = e^r - 1, and 2^k as one factor s (normal: for k in [-126, 127]; k = -127 gives 0,
-/// k = 128 inf) or as s * s2, each in [2^-76, 2^64] (exact: any k of the range).
+/// -(a * b) + c, fused where the target has FMA (as fmadd).
+template <class V>
+inline V fnmadd(const V& a, const V& b, const V& c) {
+#if defined(__FMA__)
+    if constexpr (is_batch_v<V>) return xsimd::fnma(a, b, c);
+    else return std::fma(-a, b, c);
+#else
+    return c - a * b;
+#endif
+}
+
+/// e^x = 2^k e^r split, for x in [-105, 89] (or NaN): x = k ln2 + r, |r| <= ln2 / 2;
+/// v = e^r, or e^r - 1 (accurate near 0) when `minus_one`; 2^k as one factor s (normal:
+/// k in [-126, 127], while k = -127 gives 0 and k = 128 inf) or as s * s2, each in
+/// [2^-76, 2^64] (exact: any k of the range, including subnormal results).
 template <class V>
 struct exp_split {
-    V s, s2, p;
+    V s, s2, v;
 };
-template <bool exact, class V>
+template <bool exact, bool minus_one, class V>
 inline exp_split<V> exp_reduce(const V& x) {
     // the shifter's low bits carry k plus the exponent bias (twice it for two factors)
     constexpr float shifter = round_shifter + (exact ? 254.0f : 127.0f);
@@ -142,18 +158,19 @@ inline exp_split<V> exp_reduce(const V& x) {
     const V k = t - splat<V>(shifter);
     V r = fmadd(k, splat<V>(-ln2_hi), x);  // exact: k ln2_hi is, and it is close to x
     r = fmadd(k, splat<V>(-ln2_lo), r);
-    // e^r - 1 = r + r^2 (c2 + c3 r + ... + c6 r^4), minimax relative error 2^-28.3 on
-    // [-ln2/2, ln2/2]; r^2's rounding only touches the smaller term
+    // e^r = 1 + r + c2 r^2 + ... + c6 r^6, minimax relative error 2^-28.3 on [-ln2/2, ln2/2]
     static constexpr float c[] = {0x1.6a244cp-10f, 0x1.1239d4p-7f, 0x1.5558f2p-5f, 0x1.555492p-3f, 0x1.fffffcp-2f};
-    const V p = fmadd(horner(r, c), r * r, r);
+    V v;
+    if constexpr (minus_one) v = fmadd(horner(r, c), r * r, r);  // r^2's rounding only touches the smaller term
+    else v = fmadd(fmadd(horner(r, c), r, splat<V>(1.0f)), r, splat<V>(1.0f));
     const uint_t<V> b = ubits(t);
     if constexpr (!exact) {
-        return {from_ubits<V>(b << 23), splat<V>(1.0f), p};  // the shifter's own bits shift out: 2^k
+        return {from_ubits<V>(b << 23), splat<V>(1.0f), v};  // the shifter's own bits shift out: 2^k
     } else {
         // b = bits(shifter) + k with bits(shifter) = 2 (bits(1.5 2^23) / 2 + 127): b >> 1 and
         // b - (b >> 1) carry k1 = floor(k / 2) and k - k1, each plus the bias
         const uint_t<V> h = b >> 1;
-        return {from_ubits<V>(h << 23), from_ubits<V>((b - h) << 23), p};
+        return {from_ubits<V>(h << 23), from_ubits<V>((b - h) << 23), v};
     }
 }
 
@@ -163,19 +180,17 @@ inline exp_split<V> exp_reduce(const V& x) {
 template <float32_v V>
 inline V exp(const V& x) {
     // beyond the limits the result is inf or 0 anyway; the clamp keeps k's integer exact
-    const auto e = detail::exp_reduce<true>(detail::clamp(x, -105.0f, 89.0f));
-    // (1 + p) s is exact (normal), so the last product alone rounds
-    return (e.p + splat<V>(1.0f)) * e.s * e.s2;
+    const auto e = detail::exp_reduce<true, false>(detail::clamp(x, -105.0f, 89.0f));
+    return e.v * e.s * e.s2;  // e^r 2^k1 is exact (normal), so the last product alone rounds
 }
 
-/// 1 / (1 + e^-x) in float32 (<= 2 ulp): 0 at -inf (e^-x overflows to inf), 1 at +inf.
+/// 1 / (1 + e^-x) in float32 (<= 2.3 ulp): 0 at -inf (e^-x overflows to inf), 1 at +inf.
 /// Results below 2^-127.5 (x < -88.03) come out as 0 instead of subnormal.
 template <float32_v V>
 inline V sigmoid(const V& x) {
     const V one = splat<V>(1.0f);
-    const auto e = detail::exp_reduce<false>(detail::clamp(-x, -88.0f, 89.0f));
-    // (1 + p) 2^k, not p 2^k + 2^k: at k = 128 that would be inf - inf for p < 0
-    return one / detail::fmadd(e.p + one, e.s, one);
+    const auto e = detail::exp_reduce<false, false>(detail::clamp(-x, -88.0f, 89.0f));
+    return one / detail::fmadd(e.v, e.s, one);
 }
 
 /// tanh(x) in float32 (<= 2 ulp): with e^(-2|x|) = 2^k (1 + p), tanh|x| =
@@ -184,12 +199,12 @@ inline V sigmoid(const V& x) {
 template <float32_v V>
 inline V tanh(const V& x) {
     V a;
-    if constexpr (is_batch_v<V>) a = xsimd::abs(x);
-    else a = std::fabs(x);
-    // past 9.1 tanh is +-1 in float32; the limit keeps 2^k normal (NaN passes)
-    const auto e = detail::exp_reduce<false>(splat<V>(-2.0f) * detail::clamp(a, 0.0f, 9.1f));
+    if constexpr (is_batch_v<V>) a = xsimd::min(splat<V>(9.1f), xsimd::abs(x));  // NaN passes (see clamp)
+    else a = 9.1f < std::fabs(x) ? 9.1f : std::fabs(x);
+    // past 9.1 tanh is +-1 in float32; the limit keeps 2^k normal
+    const auto e = detail::exp_reduce<false, true>(splat<V>(-2.0f) * a);
     const V one = splat<V>(1.0f);
-    const V y = detail::fmadd(-e.p, e.s, one - e.s) / detail::fmadd(e.p, e.s, one + e.s);
+    const V y = detail::fnmadd(e.v, e.s, one - e.s) / detail::fmadd(e.v, e.s, one + e.s);
     if constexpr (is_batch_v<V>) return y | xsimd::bitofsign(x);  // y >= 0
     else return std::copysign(y, x);
 }
@@ -221,7 +236,8 @@ inline V log(const V& x) {
     constexpr float inf = std::numeric_limits<float>::infinity();
     y = detail::pick(x == splat<V>(inf), x, y);
     y = detail::pick(x == splat<V>(0.0f), splat<V>(-inf), y);
-    return detail::pick((x < splat<V>(0.0f)) || (x != x), splat<V>(std::numeric_limits<float>::quiet_NaN()), y);
+    // NaN below 0 and for NaN (an ordered >= is false for it; xsimd 8.1's AVX != is ordered too)
+    return detail::pick(x >= splat<V>(0.0f), y, splat<V>(std::numeric_limits<float>::quiet_NaN()));
 }
 
 /// log(1 + u) for u in [0, 1] (or NaN), accurate for tiny u: log(1 + u) with the
