@@ -3,6 +3,7 @@
 // twin, a chain of 64, compiles.
 #include <symflow/symflow.hpp>
 namespace sf = symflow;
+using namespace sf::literals;
 
 // S4(p, q): q = p * 1 * 1 * 1 * 1, one statement per op (q1, q2, q3 on the way).
 #define S4(p, q) auto q##1 = p * 1.0f; auto q##2 = q##1 * 1.0f; auto q##3 = q##2 * 1.0f; auto q = q##3 * 1.0f;
@@ -17,5 +18,7 @@ int main() {
 #else
     S64(a, e)
 #endif
-    return static_cast<int>(e.list_arguments().size()) - 1;
+    auto x = sf::nd::full(sf::Shape{4}, 3.0);
+    auto ex = e.bind(sf::cpu(), "A"_arg = x);
+    return ex.forward()[0].data<float>()[0] == 3.0f ? 0 : 1;
 }
