@@ -29,14 +29,15 @@ namespace symflow::exec {
 /// speed, so it is counted by the elements it touches.
 inline std::size_t fused_work(std::size_t n, std::size_t inputs) { return n * (inputs + 1); }
 
-/// Work of one run of materialized op Op: multiply-adds for a matrix product (an op whose
-/// description has dims(params, lhs, rhs) giving its m, k, n, as dot does), else the
-/// elements it reads and writes.
+/// Work of one run of materialized op Op: a quarter of the multiply-adds for a matrix
+/// product (an op whose description has dims(params, lhs, rhs) giving its m, k, n, as dot
+/// does: the packed GEMM of ops/gemm.hpp does about four in the time a sum reads one
+/// element), else the elements it reads and writes.
 template <class Op>
 std::size_t materialized_work(const typename Op::params& p, std::span<const nd::NDArray> in,
                               std::span<const nd::NDArray> outs) {
     if constexpr (requires(const Shape& s) { Op::dims(p, s, s).k; }) {
-        if (in.size() == 2 && outs.size() == 1) return outs[0].size() * Op::dims(p, in[0].shape(), in[1].shape()).k;
+        if (in.size() == 2 && outs.size() == 1) return outs[0].size() * Op::dims(p, in[0].shape(), in[1].shape()).k / 4;
     }
     std::size_t w = 0;
     for (const auto& a : in) w += a.size();
