@@ -92,6 +92,10 @@ Fit fit(std::function<L(L)> f, std::function<L(L)> fixed, std::function<L(L)> wf
 }
 
 int main(int argc, char** argv) {
+    if (argc < 3) {
+        fprintf(stderr, "usage: fit exp|log DEGREE | tanh NP NQ X | tanhpoly N X\n");
+        return 1;
+    }
     const char* which = argv[1];
     if (!strcmp(which, "exp")) {
         // e^r = 1 + r + sum_{k=2}^{deg} c_k r^k on [-ln2/2, ln2/2], relative error
