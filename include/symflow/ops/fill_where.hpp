@@ -45,7 +45,9 @@ struct where_op {
     template <class V>
     static V apply(V cond, V x, V y) {
         const V zero = splat<V>(value_t<V>(0));
-        if constexpr (is_batch_v<V>) return xsimd::select(cond != zero, x, y);
+        // == with the branches swapped, not !=: xsimd 8.1's AVX != is ordered, so a NaN
+        // condition (true, as in numpy) would pick y
+        if constexpr (is_batch_v<V>) return xsimd::select(cond == zero, y, x);
         else return cond != zero ? x : y;
     }
 };

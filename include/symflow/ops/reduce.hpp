@@ -728,10 +728,12 @@ V pick(const C& c, const V& a, const V& b) {
     if constexpr (is_batch_v<V>) return xsimd::select(c, a, b);
     else return c ? a : b;
 }
-/// True for NaN (lane by lane for batches).
+/// True for NaN (lane by lane for batches). Not x != x for batches: xsimd 8.1's AVX
+/// compare is ordered, so NaN != NaN is false there.
 template <class V>
 auto is_nan(const V& x) {
-    return x != x;
+    if constexpr (is_batch_v<V>) return xsimd::isnan(x);
+    else return x != x;
 }
 
 /// sum: wrapping for integers.
