@@ -3,7 +3,8 @@
 # and prints one Markdown table of ratios (bench/report.py), with the machine it ran on.
 #   bench/compare.sh [FILTER]            e.g. bench/compare.sh 'fma4|gemm'
 # Knobs: COMPARE_REPS (repetitions per benchmark, median taken; default 5),
-#        COMPARE_BUILD (build directory; default build/release), COMPARE_OUT (results dir).
+#        COMPARE_BUILD (build directory; default build/release), COMPARE_OUT (results dir),
+#        COMPARE_NO_BUILD=1 (run the executables already built).
 # Build: the `release` preset (-O3 -march=native), 2 OpenMP threads unless OMP_NUM_THREADS says.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,16 +14,17 @@ build="${COMPARE_BUILD:-build/release}"
 out="${COMPARE_OUT:-$build/compare/$(date +%Y%m%d-%H%M%S)}"
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-2}"
 
-bash scripts/deps.sh >&2
-if [ "$build" = build/release ]; then
+targets=$(cd bench && ls gb_*.cpp | sed 's/\.cpp$//; s/^/symflow_/')
+if [ -n "${COMPARE_NO_BUILD:-}" ]; then
+  :
+elif bash scripts/deps.sh >&2 && [ "$build" = build/release ]; then
   cmake --preset release >&2
 else
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O3 -DNDEBUG -march=native" \
     -DSYMFLOW_BUILD_TESTS=OFF >&2
 fi
-targets=$(cd bench && ls gb_*.cpp | sed 's/\.cpp$//; s/^/symflow_/')
 # shellcheck disable=SC2086
-cmake --build "$build" --target $targets >&2
+[ -n "${COMPARE_NO_BUILD:-}" ] || cmake --build "$build" --target $targets >&2
 mkdir -p "$out"
 
 for t in $targets; do
