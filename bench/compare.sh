@@ -15,13 +15,14 @@ out="${COMPARE_OUT:-$build/compare/$(date +%Y%m%d-%H%M%S)}"
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-2}"
 
 targets=$(cd bench && ls gb_*.cpp | sed 's/\.cpp$//; s/^/symflow_/')
-if [ -n "${COMPARE_NO_BUILD:-}" ]; then
-  :
-elif bash scripts/deps.sh >&2 && [ "$build" = build/release ]; then
-  cmake --preset release >&2
-else
-  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O3 -DNDEBUG -march=native" \
-    -DSYMFLOW_BUILD_TESTS=OFF >&2
+if [ -z "${COMPARE_NO_BUILD:-}" ]; then
+  bash scripts/deps.sh >&2
+  if [ "$build" = build/release ]; then
+    cmake --preset release >&2
+  else
+    cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O3 -DNDEBUG -march=native" \
+      -DSYMFLOW_BUILD_TESTS=OFF >&2
+  fi
 fi
 # shellcheck disable=SC2086
 [ -n "${COMPARE_NO_BUILD:-}" ] || cmake --build "$build" --target $targets >&2
