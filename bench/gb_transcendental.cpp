@@ -83,6 +83,19 @@ auto symbols() {
     return sf::sym::tanh(a * b + c) * sf::sym::sigmoid(d - a) + sf::sym::exp(-(b * b));
 }
 
+/// Runs `run` once, checks what it wrote to `out`, then times it.
+template <class F>
+void time_checked(benchmark::State& st, const Inputs& in, long n, const float* out, F run) {
+    run();
+    if (!check(st, out, in, n)) return;
+    for (auto _ : st) {
+        run();
+        benchmark::DoNotOptimize(out);
+        benchmark::ClobberMemory();
+    }
+    st.SetItemsProcessed(st.iterations() * n);
+}
+
 void symflow_static(benchmark::State& st) {
     const long n = st.range(0);
     const Inputs& in = inputs(n);
@@ -122,14 +135,7 @@ void hand_xsimd(benchmark::State& st) {
     const Inputs& in = inputs(n);
     std::vector<float> out(static_cast<std::size_t>(n));
     auto run = [&] { xsimd_loop(in.a(), in.b(), in.c(), in.d(), out.data(), out.size()); };
-    run();
-    if (!check(st, out.data(), in, n)) return;
-    for (auto _ : st) {
-        run();
-        benchmark::DoNotOptimize(out.data());
-        benchmark::ClobberMemory();
-    }
-    st.SetItemsProcessed(st.iterations() * n);
+    time_checked(st, in, n, out.data(), run);
 }
 
 /// The plain scalar loop with std::tanh and std::exp (libm).
@@ -144,14 +150,7 @@ void naive(benchmark::State& st) {
     const Inputs& in = inputs(n);
     std::vector<float> out(static_cast<std::size_t>(n));
     auto run = [&] { naive_loop(in.a(), in.b(), in.c(), in.d(), out.data(), out.size()); };
-    run();
-    if (!check(st, out.data(), in, n)) return;
-    for (auto _ : st) {
-        run();
-        benchmark::DoNotOptimize(out.data());
-        benchmark::ClobberMemory();
-    }
-    st.SetItemsProcessed(st.iterations() * n);
+    time_checked(st, in, n, out.data(), run);
 }
 
 #ifdef SYMFLOW_BENCH_EIGEN
@@ -163,14 +162,7 @@ void eigen(benchmark::State& st) {
     const ArrayXf A = CMap(in.a(), n), B = CMap(in.b(), n), C = CMap(in.c(), n), D = CMap(in.d(), n);
     ArrayXf E = ArrayXf::Zero(n);
     auto run = [&] { E = (A * B + C).tanh() * (1.0f + (A - D).exp()).inverse() + (-(B * B)).exp(); };
-    run();
-    if (!check(st, E.data(), in, n)) return;
-    for (auto _ : st) {
-        run();
-        benchmark::DoNotOptimize(E.data());
-        benchmark::ClobberMemory();
-    }
-    st.SetItemsProcessed(st.iterations() * n);
+    time_checked(st, in, n, E.data(), run);
 }
 #endif
 
