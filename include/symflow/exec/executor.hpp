@@ -137,7 +137,10 @@ public:
                 }
                 access.push_back(std::move(acc));
                 works.push_back(exec::fused_work(out.size(), leaves.size()));
+                // one plan for both kinds of loop: a tiled one uses its thread split only
+                const exec::loop_plan plan = exec::plan_loop(out.size(), sizeof(T), leaves.size() + 1, decltype(ev)::cost);
                 if (!tiled->sources.empty()) {
+                    tiled->parallel = plan.parallel;
 #ifdef _OPENMP
                     tiled->threads = static_cast<std::size_t>(std::max(1, omp_get_max_threads()));
 #endif
@@ -149,7 +152,6 @@ public:
                     });
                     return;
                 }
-                const exec::loop_plan plan = exec::plan_loop(out.size(), sizeof(T), leaves.size() + 1, decltype(ev)::cost);
                 steps.push_back([ev, table, out, plan] {
                     exec::run_fused<T>(ev, *table, static_cast<T*>(out.raw()), out.size(), plan);
                 });

@@ -27,7 +27,8 @@
 
 namespace symflow::exec {
 
-/// Below this many elements a loop with tile sources runs on one thread (see ops::parallel_min_elements).
+/// The element count from which kernels split across threads (ops::parallel_min_elements);
+/// fused loops weigh it by their work (parallel_min_work).
 inline constexpr std::size_t parallel_min_elements = ops::parallel_min_elements;
 
 /// Bytes of the last-level cache, which decides when a loop's stores should bypass it
@@ -235,6 +236,7 @@ struct tiled_plan {
     std::vector<tile_source> sources;
     nd::NDArray scratch;
     std::size_t threads = 1;
+    bool parallel = false;  ///< split across the threads (plan_loop, decided at bind)
 };
 
 /// out[i] = ev(i) for i in [0, n), a tile at a time: each tile first fills its sources'
@@ -259,7 +261,7 @@ void run_fused_tiled(const Ev& ev, const std::array<const void*, M>& in, const t
 #ifdef _OPENMP
     // Only the threaded path needs it: a build without OpenMP must not warn (-Wunused-variable).
     const std::size_t per_thread = p.sources.size() * tile;
-    if (n >= parallel_min_elements && p.threads > 1 && !omp_in_parallel()) {
+    if (p.parallel && p.threads > 1 && !omp_in_parallel()) {
 #pragma omp parallel num_threads(static_cast<int>(p.threads))
         {
             const auto threads = static_cast<std::size_t>(omp_get_num_threads());
