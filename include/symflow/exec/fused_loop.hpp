@@ -142,23 +142,12 @@ inline void stream_fence() {
 /// of what does not fill whole lines): the runtime interpreter's fused trees compute a tile
 /// into a cache-resident buffer, then stream it to an output that cannot stay in the cache.
 inline void stream_copy(void* dst, const void* src, std::size_t bytes) {
-    auto* d = static_cast<char*>(dst);
-    const auto* s = static_cast<const char*>(src);
+    using B = xsimd::batch<std::uint8_t>;  // a register of bytes, streamed by stream_store
+    auto* d = static_cast<std::uint8_t*>(dst);
+    const auto* s = static_cast<const std::uint8_t*>(src);
     std::size_t i = 0;
-#if defined(__AVX512F__)
-    if (reinterpret_cast<std::uintptr_t>(d) % 64 == 0)
-        for (; i + 64 <= bytes; i += 64)
-            _mm512_stream_si512(reinterpret_cast<__m512i*>(d + i), _mm512_loadu_si512(s + i));
-#elif defined(__AVX__)
-    if (reinterpret_cast<std::uintptr_t>(d) % 32 == 0)
-        for (; i + 32 <= bytes; i += 32)
-            _mm256_stream_si256(reinterpret_cast<__m256i*>(d + i),
-                                _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + i)));
-#elif defined(__SSE2__)
-    if (reinterpret_cast<std::uintptr_t>(d) % 16 == 0)
-        for (; i + 16 <= bytes; i += 16)
-            _mm_stream_si128(reinterpret_cast<__m128i*>(d + i), _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i)));
-#endif
+    if (reinterpret_cast<std::uintptr_t>(d) % sizeof(B) == 0)
+        for (; i + B::size <= bytes; i += B::size) stream_store(d + i, B::load_unaligned(s + i));
     if (i < bytes) std::memcpy(d + i, s + i, bytes - i);
 }
 
