@@ -26,6 +26,14 @@ namespace symflow::sym {
 
 namespace detail {
 
+/// Whether x's subtree holds a broadcast node (broadcast_* ops, broadcast_to, _like): only
+/// then can a fused loop have tile sources, so only then is the tiled loop compiled.
+template <class X>
+inline constexpr bool has_broadcast_v = false;
+template <class Op, class... In>
+inline constexpr bool has_broadcast_v<expr<Op, In...>> =
+    requires { typename Op::elementwise_op; } || (has_broadcast_v<In> || ...);
+
 /// Walks a static expression once, in post-order, applying the shape and dtype rules.
 /// With Build, it also plans execution: each materialized node gets a buffer and a
 /// step (its inputs that are elementwise subexpressions get scratch buffers filled by
@@ -140,6 +148,9 @@ public:
                 // one plan for both kinds of loop: a tiled one uses its thread split only
                 const exec::loop_plan plan = exec::plan_loop(out.size(), sizeof(T), leaves.size() + 1, decltype(ev)::cost);
                 if (!tiled->sources.empty()) {
+                    if constexpr (!has_broadcast_v<X>) {
+                        throw error("internal: a fused loop without broadcast nodes has tile sources");
+                    } else {
                     tiled->parallel = plan.parallel;
 #ifdef _OPENMP
                     tiled->threads = static_cast<std::size_t>(std::max(1, omp_get_max_threads()));
@@ -151,6 +162,7 @@ public:
                         exec::run_fused_tiled<T>(ev, *table, *tiled, static_cast<T*>(out.raw()), out.size());
                     });
                     return;
+                    }
                 }
                 steps.push_back([ev, table, out, plan] {
                     exec::run_fused<T>(ev, *table, static_cast<T*>(out.raw()), out.size(), plan);

@@ -175,31 +175,54 @@ inline void run_range(const Ev& ev_in, const std::array<const void*, M>& in_ptrs
     for (; i < end; ++i) out[i] = ev.template eval<T>(in.data(), i);
 }
 
+/// A piece of a threaded loop: elements [begin, end) of a loop, run by thread `thread`.
+using chunk_fn = void (*)(const void* ctx, std::size_t thread, std::size_t begin, std::size_t end);
+
+/// Runs body over [0, n) split into one chunk per thread (starts on multiples of `align`)
+/// inside one parallel region of `threads` threads (0: OpenMP's default), or all of it on
+/// this thread when already inside a parallel region (a task beside siblings,
+/// exec/tasks.hpp). Not a template: the parallel region, and the function OpenMP outlines
+/// for it, is compiled once rather than once per graph and dtype.
+inline void parallel_chunks(std::size_t n, std::size_t align, std::size_t threads, chunk_fn body, const void* ctx) {
+#ifdef _OPENMP
+    if (!omp_in_parallel()) {
+        const int team = threads ? static_cast<int>(threads) : omp_get_max_threads();
+#pragma omp parallel num_threads(team)
+        {
+            const auto count = static_cast<std::size_t>(omp_get_num_threads());
+            const auto t = static_cast<std::size_t>(omp_get_thread_num());
+            std::size_t chunk = (n + count - 1) / count;
+            chunk = (chunk + align - 1) / align * align;
+            const std::size_t b = std::min(n, t * chunk);
+            body(ctx, t, b, std::min(n, b + chunk));
+        }
+        return;
+    }
+#else
+    (void)align;
+    (void)threads;
+#endif
+    body(ctx, 0, 0, n);
+}
+
+/// parallel_chunks over a callable f(thread, begin, end).
+template <class F>
+void parallel_chunks(std::size_t n, std::size_t align, std::size_t threads, const F& f) {
+    parallel_chunks(
+        n, align, threads,
+        [](const void* c, std::size_t t, std::size_t b, std::size_t e) { (*static_cast<const F*>(c))(t, b, e); }, &f);
+}
+
 /// out[i] = ev(i) for i in [0, n) as `plan` says: threaded over cache-line-aligned chunks
 /// inside one parallel region, with streaming stores for data beyond the cache.
 template <class T, class Ev, std::size_t M>
 void run_fused(const Ev& ev, const std::array<const void*, M>& in, T* out, std::size_t n, loop_plan plan) {
-    auto range = [&](std::size_t b, std::size_t e) {
+    auto range = [&](std::size_t, std::size_t b, std::size_t e) {
         if (plan.stream) run_range<T, true>(ev, in, out, b, e);
         else run_range<T>(ev, in, out, b, e);
     };
-#ifdef _OPENMP
-    // not inside a task beside siblings (exec/tasks.hpp): that thread runs it all
-    if (plan.parallel && !omp_in_parallel()) {
-#pragma omp parallel
-        {
-            const auto threads = static_cast<std::size_t>(omp_get_num_threads());
-            const auto t = static_cast<std::size_t>(omp_get_thread_num());
-            constexpr std::size_t line = 64 / sizeof(T);  // keep chunk starts on cache lines
-            std::size_t chunk = (n + threads - 1) / threads;
-            chunk = (chunk + line - 1) / line * line;
-            std::size_t b = std::min(n, t * chunk), e = std::min(n, b + chunk);
-            range(b, e);
-        }
-        return;
-    }
-#endif
-    range(0, n);
+    if (plan.parallel) parallel_chunks(n, 64 / sizeof(T), 0, range);  // chunks start on cache lines
+    else range(0, 0, n);
 }
 
 /// A node a fused loop computes a tile at a time instead of reading it from an array (a
@@ -247,23 +270,11 @@ void run_fused_tiled(const Ev& ev, const std::array<const void*, M>& in, const t
         }
     };
     T* scratch = static_cast<T*>(p.scratch.raw());
-#ifdef _OPENMP
-    // Only the threaded path needs it: a build without OpenMP must not warn (-Wunused-variable).
     const std::size_t per_thread = p.sources.size() * tile;
-    if (p.parallel && p.threads > 1 && !omp_in_parallel()) {
-#pragma omp parallel num_threads(static_cast<int>(p.threads))
-        {
-            const auto threads = static_cast<std::size_t>(omp_get_num_threads());
-            const auto t = static_cast<std::size_t>(omp_get_thread_num());
-            std::size_t chunk = (n + threads - 1) / threads;
-            chunk = (chunk + tile - 1) / tile * tile;
-            const std::size_t b = std::min(n, t * chunk);
-            range(b, std::min(n, b + chunk), scratch + t * per_thread);
-        }
-        return;
-    }
-#endif
-    range(0, n, scratch);
+    if (p.parallel && p.threads > 1)
+        parallel_chunks(n, tile, p.threads,
+                        [&](std::size_t t, std::size_t b, std::size_t e) { range(b, e, scratch + t * per_thread); });
+    else range(0, n, scratch);
 }
 
 } // namespace symflow::exec

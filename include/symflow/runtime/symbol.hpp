@@ -279,3 +279,8 @@ inline Symbol Group(const std::vector<Symbol>& symbols) {
 }
 
 } // namespace symflow::sym
+
+// The bridge to static graphs (converting one to a Symbol, composing one with a Symbol):
+// whoever holds a Symbol can mix it with static expressions. Static-only code
+// (symflow/static.hpp) does not include this header, nor pay for it.
+#include "../sym/compose_runtime.hpp"

@@ -169,10 +169,7 @@ auto split(std::string_view hint, X&& x, ops::split_param p, std::string name) {
         throw error("split: num_outputs is " + std::to_string(p.num_outputs) + "; it must be at least 1");
     auto node = compose<ops::split_op>(hint, std::move(name), p, std::forward<X>(x));
     if constexpr (runtime_symbol<decltype(node)>) {
-        const std::shared_ptr<Node>& n = node.outputs()[0].node;
-        std::vector<NodeEntry> outs;
-        for (std::uint32_t i = 0; i < n->num_outputs(); ++i) outs.push_back(NodeEntry{n, i, 0});
-        return Symbol(std::move(outs));
+        return detail::all_outputs(node);
     } else {
         return node;
     }
