@@ -4,6 +4,7 @@
 // vector and after the last one, on one thread and on several.
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -55,6 +56,35 @@ TEST_CASE("stream_copy copies every byte, aligned or not", "[streaming]") {
         for (std::size_t i = 0; i < 777; ++i) REQUIRE(dst[off + i] == src[3 + i]);
         CHECK(dst[off + 777] == 0);
     }
+}
+
+namespace {
+// A loop body: 2 * in0[i] - 1, for run_range without a graph.
+struct twice_minus_one {
+    template <class V>
+    V eval(const void* const* in, std::size_t i) const {
+        const float* p = static_cast<const float*>(in[0]);
+        if constexpr (sf::ops::is_batch_v<V>) return V::load_unaligned(p + i) * V(2.f) - V(1.f);
+        else return p[i] * 2.f - 1.f;
+    }
+};
+} // namespace
+
+TEST_CASE("run_range streams from the first aligned vector, head and tail one by one", "[streaming]") {
+    std::vector<float> x(200), out(260);
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i) * 0.25f - 3.f;
+    const std::array<const void*, 1> in{x.data()};
+    for (bool stream : {false, true})
+        for (std::size_t off : {0, 1, 3, 7, 13})
+            for (std::size_t n : {0, 1, 5, 8, 17, 64, 131, 200}) {
+                std::fill(out.begin(), out.end(), -99.f);
+                float* o = out.data() + off;
+                if (stream) sf::exec::run_range<float, true>(twice_minus_one{}, in, o, 0, n);
+                else sf::exec::run_range<float>(twice_minus_one{}, in, o, 0, n);
+                for (std::size_t i = 0; i < n; ++i) REQUIRE(o[i] == x[i] * 2.f - 1.f);
+                for (std::size_t i = 0; i < off; ++i) REQUIRE(out[i] == -99.f);
+                CHECK(o[n] == -99.f);
+            }
 }
 
 TEST_CASE("fused loops beyond the cache stream their output, in both executors", "[streaming]") {

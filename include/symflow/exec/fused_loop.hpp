@@ -151,6 +151,15 @@ inline void stream_copy(void* dst, const void* src, std::size_t bytes) {
     if (i < bytes) std::memcpy(d + i, s + i, bytes - i);
 }
 
+/// out[i] = ev(i) for i in [begin, end), one element at a time: the few elements before
+/// the first aligned vector and after the last whole one. Not inlined: one copy of the
+/// scalar expression per graph and dtype serves every loop's head and tail (inlined, each
+/// was another copy of the whole graph for the compiler to optimise, for a few elements).
+template <class T, class Ev>
+[[gnu::noinline]] void run_scalar(const Ev& ev, const void* const* in, T* out, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) out[i] = ev.template eval<T>(in, i);
+}
+
 /// out[i] = ev(i) for i in [begin, end): batches, then the scalar tail. `in` is the
 /// table of input pointers the evaluator's leaves index. With Stream, scalar elements
 /// up to the first vector-aligned one, then streaming stores.
@@ -164,15 +173,16 @@ inline void run_range(const Ev& ev_in, const std::array<const void*, M>& in_ptrs
     const std::array<const void*, M> in = in_ptrs;
     std::size_t i = begin;
     if constexpr (Stream) {
-        for (; i < end && reinterpret_cast<std::uintptr_t>(out + i) % sizeof(B) != 0; ++i)
-            out[i] = ev.template eval<T>(in.data(), i);
-        for (; i + W <= end; i += W) stream_store(out + i, ev.template eval<B>(in.data(), i));
-        for (; i < end; ++i) out[i] = ev.template eval<T>(in.data(), i);
+        const auto misaligned = reinterpret_cast<std::uintptr_t>(out + i) % sizeof(B);
+        const std::size_t head = misaligned ? std::min(end - i, (sizeof(B) - misaligned) / sizeof(T)) : 0;
+        if (head) run_scalar(ev, in.data(), out, i, i + head);
+        for (i += head; i + W <= end; i += W) stream_store(out + i, ev.template eval<B>(in.data(), i));
+        if (i < end) run_scalar(ev, in.data(), out, i, end);
         stream_fence();
         return;
     }
     for (; i + W <= end; i += W) ev.template eval<B>(in.data(), i).store_unaligned(out + i);
-    for (; i < end; ++i) out[i] = ev.template eval<T>(in.data(), i);
+    if (i < end) run_scalar(ev, in.data(), out, i, end);
 }
 
 /// A piece of a threaded loop: elements [begin, end) of a loop, run by thread `thread`.
