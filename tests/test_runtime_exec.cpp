@@ -148,6 +148,51 @@ TEST_CASE("runtime bind runs E = (A*B)+(C*D) as one fused step and reuses its ou
     }
 }
 
+TEST_CASE("a one-kernel tree on one thread runs as one range; float64 and int32 against a scalar loop") {
+    // With two OpenMP threads but too little work to split, the tree takes one range of
+    // all n elements (not one per thread); every dtype path must still cover the tail.
+#ifdef _OPENMP
+    const int before = omp_get_max_threads();
+    omp_set_num_threads(2);
+#endif
+    Symbol a = sf::sym::Variable("A"), b = sf::sym::Variable("B"), c = sf::sym::Variable("C");
+    auto e = (a * b) - c;
+    for (long n : {1L, 999L, 1000L, 1003L}) {
+        std::vector<double> da(n), db(n), dc(n);
+        std::vector<std::int32_t> ia(n), ib(n), ic(n);
+        for (long i = 0; i < n; ++i) {
+            da[i] = 0.25 * (i % 17) - 2;
+            db[i] = 1.5 - 0.125 * (i % 11);
+            dc[i] = 0.5 * (i % 5);
+            ia[i] = static_cast<std::int32_t>(i % 23) - 11;
+            ib[i] = static_cast<std::int32_t>(i % 7) - 3;
+            ic[i] = static_cast<std::int32_t>(i % 13);
+        }
+        {
+            const auto t = sf::dtype::float64;
+            auto ex = e.bind(sf::cpu(), {{"A", sf::nd::array(da, sf::Shape{n}, t)},
+                                         {"B", sf::nd::array(db, sf::Shape{n}, t)},
+                                         {"C", sf::nd::array(dc, sf::Shape{n}, t)}});
+            CHECK(ex.num_steps() == 1);
+            auto out = ex.forward()[0].to_vector<double>();
+            REQUIRE(out.size() == static_cast<std::size_t>(n));
+            for (long i = 0; i < n; ++i) REQUIRE(out[i] == da[i] * db[i] - dc[i]);
+        }
+        {
+            const auto t = sf::dtype::int32;
+            auto ex = e.bind(sf::cpu(), {{"A", sf::nd::array(ia, sf::Shape{n}, t)},
+                                         {"B", sf::nd::array(ib, sf::Shape{n}, t)},
+                                         {"C", sf::nd::array(ic, sf::Shape{n}, t)}});
+            auto out = ex.forward()[0].to_vector<std::int32_t>();
+            REQUIRE(out.size() == static_cast<std::size_t>(n));
+            for (long i = 0; i < n; ++i) REQUIRE(out[i] == ia[i] * ib[i] - ic[i]);
+        }
+    }
+#ifdef _OPENMP
+    omp_set_num_threads(before);
+#endif
+}
+
 TEST_CASE("a 50-node elementwise chain keeps its intermediates in tiles") {
     Symbol x = sf::sym::Variable("x");
     Symbol y = x;

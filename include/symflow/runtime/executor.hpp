@@ -84,10 +84,12 @@ inline constexpr std::size_t tile_bytes = 512;
 
 /// Elements per tile of a tree run by `threads` threads: a tree that is one op on whole
 /// arrays (no tile buffers) needs no tiles, so it takes one range per thread, on cache
-/// lines; a tree holding a broadcast (whose operands are read in a pass of their own) takes
-/// exec::source_tile_elements as in the static executor, so that the prefetchers keep
-/// streaming (broadcast_add(A, b) * C on (1000, 1000) float32: about 260-280 us with
-/// 512-byte tiles, 170-230 us with long ones; noisy machine); others take tile_bytes.
+/// lines (one range in all when it runs on one thread: each extra range is one more
+/// kernel call per forward(), which shows at 1e3 elements); a tree holding a broadcast
+/// (whose operands are read in a pass of their own) takes exec::source_tile_elements as
+/// in the static executor, so that the prefetchers keep streaming (broadcast_add(A, b) * C
+/// on (1000, 1000) float32: about 260-280 us with 512-byte tiles, 170-230 us with long
+/// ones; noisy machine); others take tile_bytes.
 inline std::size_t tile_elements(const fused_step& s, std::size_t threads) {
     if (s.slots == 0) {
         const std::size_t line = std::max<std::size_t>(64 / s.elem, 1);
@@ -527,7 +529,7 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
             st.stream = plan.stream;
             st.parallel = plan.parallel;
             if (st.stream) st.stream_slot = st.slots++;  // a fresh slot: the root may read every freed one
-            st.tile = rt::tile_elements(st, static_cast<std::size_t>(ex.threads_));
+            st.tile = rt::tile_elements(st, st.parallel ? static_cast<std::size_t>(ex.threads_) : 1);
             max_scratch = std::max(max_scratch, st.slots * st.tile * st.elem);
             ex.steps_.push_back(std::move(st));
         } else {
