@@ -60,7 +60,11 @@ GOALS = [
     ("fma4", "symflow_static", "numpy_out", (1000000, 16000000), 3.0),
     ("fma4", "symflow_static", "hand_xsimd_1T", (1000,), 0.5),
     ("fma4", "symflow_runtime", "hand_xsimd_1T", (1000,), 0.5),
+    ("fma4", "symflow_runtime", "eigen_1T", (1000000, 16000000), 1.0),
+    ("fma4", "symflow_runtime", "xtensor_1T", (1000000, 16000000), 1.0),
+    ("fma4", "symflow_runtime", "numpy_out", (1000000, 16000000), 3.0),
     ("tanh_sigmoid_exp", "symflow_static", "eigen", (1000, 1000000, 16000000), 1.0),
+    ("tanh_sigmoid_exp", "symflow_runtime", "eigen", (1000, 1000000, 16000000), 1.0),
     ("gemm_1T", "symflow_kernel", "eigen", (512, 1024), 0.7),
     ("gemm_2T", "symflow_kernel", "eigen", (512, 1024), 0.7),
     ("gemm_1T", "symflow_kernel", "numpy", (512, 1024), 1.0),
@@ -68,8 +72,13 @@ GOALS = [
     ("sum_all", "symflow_static", "read_probe_2T", (1000000, 16000000), 0.8),
     ("sum_axis0", "symflow_static", "read_probe_2T", (1000000, 16000000), 0.8),
     ("sum_axis1", "symflow_static", "read_probe_2T", (1000000, 16000000), 0.8),
+    ("sum_all", "symflow_runtime", "read_probe_2T", (1000000, 16000000), 0.8),
+    ("sum_axis0", "symflow_runtime", "read_probe_2T", (1000000, 16000000), 0.8),
+    ("sum_axis1", "symflow_runtime", "read_probe_2T", (1000000, 16000000), 0.8),
     ("two_dots", "symflow_static_tasks", "symflow_static_serial", (512, 1024), 1.0),
     ("reductions", "symflow_static_tasks", "symflow_static_serial", (512, 2048), 1.0),
+    ("two_dots", "symflow_runtime_tasks", "symflow_runtime_serial", (512, 1024), 1.0),
+    ("reductions", "symflow_runtime_tasks", "symflow_runtime_serial", (512, 2048), 1.0),
 ]
 
 
