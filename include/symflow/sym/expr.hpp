@@ -357,6 +357,15 @@ public:
 
     expr(node_info info, params_type params, In... in)
         : info_(std::move(info)), params_(std::move(params)), inputs_(std::move(in)...) {}
+    // Copies, moves and destruction are functions of their own, defaulted below: inlined,
+    // each node's would hold its whole subtree's (strings of every node), code that grows
+    // with the square of a chain's length (a 128-node chain: 300 KB of it, most of the
+    // compile time its composition took).
+    [[gnu::noinline]] expr(const expr&);
+    [[gnu::noinline]] expr(expr&&) noexcept;
+    [[gnu::noinline]] expr& operator=(const expr&);
+    [[gnu::noinline]] expr& operator=(expr&&) noexcept;
+    [[gnu::noinline]] ~expr();
 
     /// The node name ("_plus0").
     const std::string& name() const { return info_.name; }
@@ -412,6 +421,17 @@ private:
     std::tuple<In...> inputs_;
 };
 
+template <ops::op_description Op, class... In>
+expr<Op, In...>::expr(const expr&) = default;
+template <ops::op_description Op, class... In>
+expr<Op, In...>::expr(expr&&) noexcept = default;
+template <ops::op_description Op, class... In>
+expr<Op, In...>& expr<Op, In...>::operator=(const expr&) = default;
+template <ops::op_description Op, class... In>
+expr<Op, In...>& expr<Op, In...>::operator=(expr&&) noexcept = default;
+template <ops::op_description Op, class... In>
+expr<Op, In...>::~expr() = default;
+
 /// `<Symbol _plus0>`, `<Symbol A>`, as MXNet prints a symbol.
 template <static_symbol S>
 std::ostream& operator<<(std::ostream& os, const S& s) {
@@ -439,8 +459,10 @@ struct settle_fn {
 
 template <class E, class F>
 void for_each_node_info(E& e, F& f);
+// Not inlined: inlined, the walk of each composed node would hold its whole subtree's
+// (code quadratic in the length of a chain); as a function per node type it is linear.
 template <class E, class F, std::size_t... K>
-void for_each_node_info_of(E& e, F& f, std::index_sequence<K...>) {
+[[gnu::noinline]] void for_each_node_info_of(E& e, F& f, std::index_sequence<K...>) {
     (for_each_node_info(std::get<K>(e.inputs()), f), ...);
     f(e.info());
 }
