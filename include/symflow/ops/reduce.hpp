@@ -7,13 +7,14 @@
 //   - "contiguous": the innermost group is reduced; each output reduces runs of
 //     contiguous elements (a vector loop with eight accumulators), or
 //   - "column": the innermost group is kept; each output row accumulates whole input rows
-//     (contiguous, four at a time) into a row of accumulators that stays in L1.
+//     (contiguous, eight at a time) into a row of accumulators that stays in L1.
 // Floating sums are pairwise: leaves (4096 elements, or 64 rows) go into vector
 // accumulators and leaves are combined as a balanced tree, built as a binary counter, so
 // the error grows with log(n) rather than n. Large reductions run on the OpenMP threads in
 // one parallel region: outputs (rows, column pieces) are shared out, and when there are too
 // few of them the runs or rows are cut into chunks that are whole subtrees of that tree,
-// so the result is bit-for-bit the same on any number of threads.
+// so the result is bit-for-bit the same on any number of threads. (The column case cuts
+// rows before it narrows its pieces: long row segments are what the prefetchers stream.)
 #include <algorithm>
 #include <array>
 #include <bit>
