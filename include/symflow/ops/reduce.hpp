@@ -663,13 +663,16 @@ void reduce_columns(const plan& pl, const T* x, T* out, bool parallel) {
     const std::size_t nch = split ? ch.n : 1, chunk_rows = split ? leaf_rows << ch.m : count;
     const std::size_t items = nq * np * nch, team = std::min(threads, items);
     alignas(64) std::array<A, part_bytes / sizeof(A)> part;  // uninitialised: written before read
+    // one synchronisation only, the end of the region (each is a scheduler slice when the
+    // cores are shared): the chunks' results are merged afterwards, on this thread; split
+    // implies fewer pieces than threads, so that is at most part_bytes of work
 #ifdef _OPENMP
 #pragma omp parallel num_threads(team) if (team > 1)
 #endif
     {
         alignas(64) std::array<A, tree_bytes / sizeof(A)> mine;  // this thread's tree
 #ifdef _OPENMP
-#pragma omp for schedule(static)
+#pragma omp for schedule(static) nowait
 #endif
         for (std::ptrdiff_t si = 0; si < static_cast<std::ptrdiff_t>(items); ++si) {
             const auto item = static_cast<std::size_t>(si);
@@ -682,26 +685,21 @@ void reduce_columns(const plan& pl, const T* x, T* out, bool parallel) {
                 for (std::size_t j = 0; j < tw; ++j) o[j] = R::finalize(res[j], count);
             }
         }
-        if (split) {
-#ifdef _OPENMP
-#pragma omp for schedule(static)
-#endif
-            for (std::ptrdiff_t spq = 0; spq < static_cast<std::ptrdiff_t>(nq * np); ++spq) {
-                const auto pq = static_cast<std::size_t>(spq);
-                const std::size_t q = pq / np, j0 = pq % np * pw, tw = std::min(pw, w - j0);
-                auto c = make_cascade<A*>([tw](A* a, A* b) {
-                    for (std::size_t j = 0; j < tw; ++j) a[j] = R::combine(a[j], b[j]);
-                    return a;
-                });
-                A* p = part.data() + pq * nch * pw;
-                const bool last_whole = ch.whole(nch - 1, leaves);
-                for (std::size_t k = 0; k + (last_whole ? 0 : 1) < nch; ++k) c.push(p + k * pw, ch.m);
-                A* last = p + (nch - 1) * pw;
-                const A* res = last_whole ? c.finish() : c.finish(&last);
-                T* o = out + q * w + j0;
-                for (std::size_t j = 0; j < tw; ++j) o[j] = R::finalize(res[j], count);
-            }
-        }
+    }
+    if (!split) return;
+    for (std::size_t pq = 0; pq < nq * np; ++pq) {
+        const std::size_t q = pq / np, j0 = pq % np * pw, tw = std::min(pw, w - j0);
+        auto c = make_cascade<A*>([tw](A* a, A* b) {
+            for (std::size_t j = 0; j < tw; ++j) a[j] = R::combine(a[j], b[j]);
+            return a;
+        });
+        A* p = part.data() + pq * nch * pw;
+        const bool last_whole = ch.whole(nch - 1, leaves);
+        for (std::size_t k = 0; k + (last_whole ? 0 : 1) < nch; ++k) c.push(p + k * pw, ch.m);
+        A* last = p + (nch - 1) * pw;
+        const A* res = last_whole ? c.finish() : c.finish(&last);
+        T* o = out + q * w + j0;
+        for (std::size_t j = 0; j < tw; ++j) o[j] = R::finalize(res[j], count);
     }
 }
 
