@@ -33,7 +33,10 @@ struct big_case {
 // The cases: each crosses the cut-off and exercises one path of the kernels.
 const std::vector<big_case> cases = {
     {{300007}, {}},         // one long run: chunks of whole subtrees (4 leaves each) on the threads
-    {{203, 517}, {0}},      // first axis: column pieces split between the threads, a partial vector
+    {{203, 517}, {0}},      // first axis: rows cut into chunks for the threads, a partial vector
+    {{259, 1003}, {0}},     // wide output: row chunks of one leaf, the last leaf 3 rows (no group of 8)
+    {{60, 1001}, {0}},      // one leaf of rows: columns shared out as pieces instead; 7 groups of 8 + 4 rows
+    {{66, 4099}, {0}},      // two pieces wide: pieces on 2 threads, cut narrower for 3 (no room for chunks)
     {{203, 517}, {1}},      // last axis: many rows
     {{3, 20001}, {1}},      // few long rows: each cut into chunks
     {{9000, 5}, {0}},       // narrow columns: rows cut into chunks of 4 leaves, the last partial

@@ -7,13 +7,14 @@
 //   - "contiguous": the innermost group is reduced; each output reduces runs of
 //     contiguous elements (a vector loop with eight accumulators), or
 //   - "column": the innermost group is kept; each output row accumulates whole input rows
-//     (contiguous, four at a time) into a row of accumulators that stays in L1.
+//     (contiguous, eight at a time) into a row of accumulators that stays in L1.
 // Floating sums are pairwise: leaves (4096 elements, or 64 rows) go into vector
 // accumulators and leaves are combined as a balanced tree, built as a binary counter, so
 // the error grows with log(n) rather than n. Large reductions run on the OpenMP threads in
 // one parallel region: outputs (rows, column pieces) are shared out, and when there are too
 // few of them the runs or rows are cut into chunks that are whole subtrees of that tree,
-// so the result is bit-for-bit the same on any number of threads.
+// so the result is bit-for-bit the same on any number of threads. (The column case cuts
+// rows before it narrows its pieces: long row segments are what the prefetchers stream.)
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -281,8 +282,8 @@ inline constexpr std::size_t parallel_min = ops::parallel_min_elements;
 /// vector accumulators, so each adds leaf_block / (8 W) values in sequence (32 for float32);
 /// leaves are combined pairwise, so the error grows with log(n) rather than n.
 inline constexpr std::size_t leaf_block = 4096;
-/// Rows per leaf of the column case: rows are added four at a time, then into the leaf's
-/// row of accumulators (16 additions in sequence); leaves are combined pairwise.
+/// Rows per leaf of the column case: rows are added eight at a time (leaf_group), then
+/// into the leaf's row of accumulators (8 additions in sequence); leaves are combined pairwise.
 inline constexpr std::size_t leaf_rows = 64;
 /// Bytes of accumulators per column piece of the column case, so that a leaf's
 /// accumulators stay in L1 while it streams its rows.
@@ -295,7 +296,10 @@ inline constexpr std::size_t col_tile = 128;
 inline constexpr std::size_t chunks = 64;
 /// Stack bytes for the column case's tree (per thread) and for chunk results: forward()
 /// allocates nothing, so these bound the column pieces' width and the number of chunks.
-inline constexpr std::size_t tree_bytes = 65536, part_bytes = 32768;
+/// The tree holds up to six rows of a piece for a few thousand rows: 128 KiB lets a
+/// float32 piece span 4096 columns, as long row segments are what keeps the hardware
+/// prefetchers streaming.
+inline constexpr std::size_t tree_bytes = 131072, part_bytes = 32768;
 
 /// Threads a reduction may use here: 1 inside a parallel region (nested regions are
 /// serial), else OpenMP's default team size.
@@ -437,6 +441,18 @@ struct chunking {
         while (ceil_div(leaves, std::size_t(1) << m) > max_n) ++m;
         n = ceil_div(leaves, std::size_t(1) << m);
     }
+    /// At most max_n (>= 1) chunks, as few as keep `threads` threads evenly loaded when
+    /// they take contiguous shares of the chunks (OpenMP's static schedule): the column
+    /// case merges every chunk's row of results, so fewer is cheaper.
+    chunking(std::size_t leaves, std::size_t max_n, std::size_t threads) {
+        std::size_t best = ~std::size_t(0);
+        for (std::size_t k = 0; k < 64 && (std::size_t(1) << k) < 2 * leaves; ++k) {
+            const std::size_t nk = ceil_div(leaves, std::size_t(1) << k);
+            if (nk > max_n) continue;
+            const std::size_t load = std::min(leaves, ceil_div(nk, threads) << k);  // the busiest thread's leaves
+            if (load <= best) best = load, m = k, n = nk;
+        }
+    }
     /// Whether chunk c holds all 2^m leaves (only the last may not).
     bool whole(std::size_t c, std::size_t leaves) const { return (c + 1) << m <= leaves; }
 };
@@ -511,56 +527,56 @@ const T* row_ptr(const T* base, const radix& rows, std::size_t r) {
     return base + (rows.n == 1 ? r * rows.stride[0] : rows.offset(r));
 }
 
+/// Rows combined per pass of rows_leaf: eight rows cost one load and one store of the
+/// accumulators, and eight input streams keep more reads in flight than one (in DRAM a
+/// pass reads faster than a single stream does).
+inline constexpr std::size_t leaf_group = 8;
+
 /// dst[j] for j < tw: columns base[j] of rows [r0, r1) (at most leaf_rows of them, at
-/// base + rows.offset(r)) combined. Rows stream in groups of four, combined pairwise and
-/// then into dst, so the inner loops read memory in order; dst stays in L1. Columns past
-/// the last whole vector go through one overlapping vector (kept in a register) when the
-/// piece is at least a vector wide; every column sees the same operations either way.
+/// base + rows.offset(r)) combined. Rows stream in groups of leaf_group, combined pairwise
+/// and then into dst, so the inner loops read memory in order; dst stays in L1. Columns
+/// past the last whole vector go through one overlapping vector (kept in a register) when
+/// the piece is at least a vector wide; every column sees the same operations either way.
 template <class R, class T>
 void rows_leaf(const T* base, const radix& rows, std::size_t r0, std::size_t r1, std::size_t tw,
                typename R::acc* dst) {
     using A = typename R::acc;
     using B = xsimd::batch<A>;
     constexpr std::size_t W = B::size;
-    auto m = [](const auto& v) { return R::map(v); };
-    auto s = [](const T* q) { return static_cast<A>(*q); };
-    const std::size_t jv = tw / W * W;            // end of the whole vectors
-    const bool vtail = jv < tw && tw >= W;         // the rest as the vector at tw - W
+    const std::size_t jv = tw / W * W;     // end of the whole vectors
+    const bool vtail = jv < tw && tw >= W;  // the rest as the vector at tw - W
     const std::size_t jt = vtail ? tw - W : 0;
     B tail{};
-    std::size_t r = r0;
     bool first = true;
-    for (; r + 4 <= r1; r += 4, first = false) {
-        const T *q0 = row_ptr(base, rows, r), *q1 = row_ptr(base, rows, r + 1), *q2 = row_ptr(base, rows, r + 2),
-                *q3 = row_ptr(base, rows, r + 3);
-        auto quad = [&](std::size_t j) {
-            return R::combine(R::combine(m(load<A>(q0 + j)), m(load<A>(q1 + j))),
-                              R::combine(m(load<A>(q2 + j)), m(load<A>(q3 + j))));
+    // K rows from r (1 or leaf_group): their columns combined pairwise, then into dst
+    // (or written there, first); the balanced tree is spelled out so that it inlines
+    auto pass = [&]<std::size_t K>(std::integral_constant<std::size_t, K>, std::size_t r) {
+        static_assert(K == 1 || K == 8);
+        std::array<const T*, K> q;
+        for (std::size_t k = 0; k < K; ++k) q[k] = row_ptr(base, rows, r + k);
+        auto group = [&](auto f) {
+            if constexpr (K == 1) return f(0);
+            else
+                return R::combine(R::combine(R::combine(f(0), f(1)), R::combine(f(2), f(3))),
+                                  R::combine(R::combine(f(4), f(5)), R::combine(f(6), f(7))));
         };
+        auto vec = [&](std::size_t j) { return group([&](std::size_t k) { return R::map(load<A>(q[k] + j)); }); };
         if (first)
-            for (std::size_t j = 0; j < jv; j += W) quad(j).store_unaligned(dst + j);
+            for (std::size_t j = 0; j < jv; j += W) vec(j).store_unaligned(dst + j);
         else
             for (std::size_t j = 0; j < jv; j += W)
-                R::combine(B::load_unaligned(dst + j), quad(j)).store_unaligned(dst + j);
-        if (vtail) tail = first ? quad(jt) : R::combine(tail, quad(jt));
+                R::combine(B::load_unaligned(dst + j), vec(j)).store_unaligned(dst + j);
+        if (vtail) tail = first ? vec(jt) : R::combine(tail, vec(jt));
         else
             for (std::size_t j = jv; j < tw; ++j) {
-                const A v =
-                    R::combine(R::combine(m(s(q0 + j)), m(s(q1 + j))), R::combine(m(s(q2 + j)), m(s(q3 + j))));
+                const A v = group([&](std::size_t k) { return R::map(static_cast<A>(q[k][j])); });
                 dst[j] = first ? v : R::combine(dst[j], v);
             }
-    }
-    for (; r < r1; ++r, first = false) {
-        const T* q = row_ptr(base, rows, r);
-        if (first)
-            for (std::size_t j = 0; j < jv; j += W) m(load<A>(q + j)).store_unaligned(dst + j);
-        else
-            for (std::size_t j = 0; j < jv; j += W)
-                R::combine(B::load_unaligned(dst + j), m(load<A>(q + j))).store_unaligned(dst + j);
-        if (vtail) tail = first ? m(load<A>(q + jt)) : R::combine(tail, m(load<A>(q + jt)));
-        else
-            for (std::size_t j = jv; j < tw; ++j) dst[j] = first ? m(s(q + j)) : R::combine(dst[j], m(s(q + j)));
-    }
+        first = false;
+    };
+    std::size_t r = r0;
+    for (; r + leaf_group <= r1; r += leaf_group) pass(std::integral_constant<std::size_t, leaf_group>{}, r);
+    for (; r < r1; ++r) pass(std::integral_constant<std::size_t, 1>{}, r);
     if (vtail) {
         alignas(64) std::array<A, W> t;
         tail.store_aligned(t.data());
@@ -625,29 +641,38 @@ void reduce_columns(const plan& pl, const T* x, T* out, bool parallel) {
     const std::size_t w = pl.kept.size[pl.kept.n - 1], nq = pl.n_out / w, count = pl.count;
     const std::size_t threads = parallel ? max_threads() : 1;
     // column pieces: a multiple of W wide (buffers stay aligned), at most piece_bytes and
-    // what the tree's stack allows, and enough of them for the threads while each keeps
-    // 4 W columns
+    // what the tree's stack allows
     const std::size_t nbuf = tree_buffers(count);
     const std::size_t cap = std::max(W, std::min(piece_bytes / sizeof(A), (tree_bytes / sizeof(A) - W) / nbuf) / W * W);
     std::size_t np = ceil_div(w, cap);
-    if (nq * np < threads) np = std::max(np, std::min(ceil_div(threads, nq), w / (4 * W)));
-    const std::size_t pw = std::min(w, ceil_div(ceil_div(w, np), W) * W);
+    std::size_t pw = std::min(w, ceil_div(ceil_div(w, np), W) * W);
     np = ceil_div(w, pw);
-    // row chunks when the pieces alone leave threads idle, as many as part_bytes holds
+    // when the pieces cannot occupy the threads, rows are cut into chunks (as many as
+    // part_bytes holds) rather than columns into narrower pieces: each thread then streams
+    // whole, long row segments of its own block of rows, which reads at the probe's speed,
+    // where half-width segments restart the prefetchers at every row
     const std::size_t leaves = ceil_div(count, leaf_rows);
     const std::size_t max_nch = std::min(chunks, part_bytes / sizeof(A) / (nq * np * pw));
     const bool split = nq * np < threads && leaves > 1 && max_nch > 1;
-    const chunking ch(split ? leaves : 1, std::max<std::size_t>(max_nch, 1));
+    if (!split && nq * np < threads) {  // columns shared out, each thread keeping 4 W of them
+        np = std::max(np, std::min(ceil_div(threads, nq), w / (4 * W)));
+        pw = std::min(w, ceil_div(ceil_div(w, np), W) * W);
+        np = ceil_div(w, pw);
+    }
+    const chunking ch = split ? chunking(leaves, max_nch, ceil_div(threads, nq * np)) : chunking(1, 1);
     const std::size_t nch = split ? ch.n : 1, chunk_rows = split ? leaf_rows << ch.m : count;
     const std::size_t items = nq * np * nch, team = std::min(threads, items);
     alignas(64) std::array<A, part_bytes / sizeof(A)> part;  // uninitialised: written before read
+    // one synchronisation only, the end of the region (each is a scheduler slice when the
+    // cores are shared): the chunks' results are merged afterwards, on this thread; split
+    // implies fewer pieces than threads, so that is at most part_bytes of work
 #ifdef _OPENMP
 #pragma omp parallel num_threads(team) if (team > 1)
 #endif
     {
         alignas(64) std::array<A, tree_bytes / sizeof(A)> mine;  // this thread's tree
 #ifdef _OPENMP
-#pragma omp for schedule(static)
+#pragma omp for schedule(static) nowait
 #endif
         for (std::ptrdiff_t si = 0; si < static_cast<std::ptrdiff_t>(items); ++si) {
             const auto item = static_cast<std::size_t>(si);
@@ -660,26 +685,21 @@ void reduce_columns(const plan& pl, const T* x, T* out, bool parallel) {
                 for (std::size_t j = 0; j < tw; ++j) o[j] = R::finalize(res[j], count);
             }
         }
-        if (split) {
-#ifdef _OPENMP
-#pragma omp for schedule(static)
-#endif
-            for (std::ptrdiff_t spq = 0; spq < static_cast<std::ptrdiff_t>(nq * np); ++spq) {
-                const auto pq = static_cast<std::size_t>(spq);
-                const std::size_t q = pq / np, j0 = pq % np * pw, tw = std::min(pw, w - j0);
-                auto c = make_cascade<A*>([tw](A* a, A* b) {
-                    for (std::size_t j = 0; j < tw; ++j) a[j] = R::combine(a[j], b[j]);
-                    return a;
-                });
-                A* p = part.data() + pq * nch * pw;
-                const bool last_whole = ch.whole(nch - 1, leaves);
-                for (std::size_t k = 0; k + (last_whole ? 0 : 1) < nch; ++k) c.push(p + k * pw, ch.m);
-                A* last = p + (nch - 1) * pw;
-                const A* res = last_whole ? c.finish() : c.finish(&last);
-                T* o = out + q * w + j0;
-                for (std::size_t j = 0; j < tw; ++j) o[j] = R::finalize(res[j], count);
-            }
-        }
+    }
+    if (!split) return;
+    for (std::size_t pq = 0; pq < nq * np; ++pq) {
+        const std::size_t q = pq / np, j0 = pq % np * pw, tw = std::min(pw, w - j0);
+        auto c = make_cascade<A*>([tw](A* a, A* b) {
+            for (std::size_t j = 0; j < tw; ++j) a[j] = R::combine(a[j], b[j]);
+            return a;
+        });
+        A* p = part.data() + pq * nch * pw;
+        const bool last_whole = ch.whole(nch - 1, leaves);
+        for (std::size_t k = 0; k + (last_whole ? 0 : 1) < nch; ++k) c.push(p + k * pw, ch.m);
+        A* last = p + (nch - 1) * pw;
+        const A* res = last_whole ? c.finish() : c.finish(&last);
+        T* o = out + q * w + j0;
+        for (std::size_t j = 0; j < tw; ++j) o[j] = R::finalize(res[j], count);
     }
 }
 
