@@ -109,17 +109,27 @@ struct copy_or_throw_op {
 } // namespace
 
 TEST_CASE("the cut-off: a wave runs as tasks when two of its steps each have enough work") {
-    const std::size_t big = sf::exec::task_min_work, small = big - 1;
-    CHECK(sf::exec::task_pays(std::vector<std::size_t>{big, big}, 2));
-    CHECK(sf::exec::task_pays(std::vector<std::size_t>{small, big, 1, big}, 2));
-    CHECK_FALSE(sf::exec::task_pays(std::vector<std::size_t>{big, big}, 1));
-    CHECK_FALSE(sf::exec::task_pays(std::vector<std::size_t>{big, small, small}, 2));
-    // dot is counted in multiply-adds, other ops by the elements they touch
+    using w = sf::exec::step_work;
+    const std::size_t big = sf::exec::task_min_work, small = big - 1, most = sf::exec::task_max_bytes;
+    CHECK(sf::exec::task_pays(std::vector<w>{{big, 0}, {big, 0}}, 2));
+    CHECK(sf::exec::task_pays(std::vector<w>{{small, 0}, {big, most}, {1, 0}, {big, 0}}, 2));
+    CHECK_FALSE(sf::exec::task_pays(std::vector<w>{{big, 0}, {big, 0}}, 1));
+    CHECK_FALSE(sf::exec::task_pays(std::vector<w>{{big, 0}, {small, 0}, {small, 0}}, 2));
+    // memory-bound steps beyond the private caches share one memory path: serial
+    CHECK_FALSE(sf::exec::task_pays(std::vector<w>{{big, most + 1}, {big, most + 1}}, 2));
+    CHECK_FALSE(sf::exec::task_pays(std::vector<w>{{big * 100, 0}, {big, most + 1}}, 2));
+    // dot is counted in multiply-adds and moves no bytes that count; other ops count the
+    // elements and bytes they touch
     auto a = sf::nd::zeros({3, 5}), b = sf::nd::zeros({5, 7}), c = sf::nd::zeros({3, 7});
     const std::vector<sf::nd::NDArray> in{a, b};
-    CHECK(sf::exec::materialized_work<sf::ops::dot_op>({}, in, {&c, 1}) == 3 * 5 * 7 / 4);
-    CHECK(sf::exec::materialized_work<sf::ops::sum_op>({}, {&a, 1}, {&c, 1}) == 15 + 21);
-    CHECK(sf::exec::fused_work(100, 4) == 500);
+    const auto dot = sf::exec::materialized_work<sf::ops::dot_op>({}, in, {&c, 1});
+    CHECK(dot.work == 3 * 5 * 7 / 4);
+    CHECK(dot.bytes == 0);
+    const auto sum = sf::exec::materialized_work<sf::ops::sum_op>({}, {&a, 1}, {&c, 1});
+    CHECK(sum.work == 15 + 21);
+    CHECK(sum.bytes == (15 + 21) * 4);
+    CHECK(sf::exec::fused_work(100, 4, 8).work == 500);
+    CHECK(sf::exec::fused_work(100, 4, 8).bytes == 4000);
 }
 
 TEST_CASE("static executor: dot(A,B) + dot(C,D) as tasks and serially equals the scalar reference") {

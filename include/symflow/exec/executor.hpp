@@ -113,7 +113,7 @@ public:
 
     std::vector<std::function<void()>> steps;  ///< in dependency order
     std::vector<exec::step_access> access;     ///< what each step reads and writes
-    std::vector<std::size_t> works;            ///< each step's work (exec/tasks.hpp)
+    std::vector<exec::step_work> works;        ///< each step's work (exec/tasks.hpp)
     std::vector<nd::NDArray> slot_arrays{num_slots};
     std::array<nd::NDArray, num_args> arg_arrays;
 
@@ -144,7 +144,7 @@ public:
                     }
                 }
                 access.push_back(std::move(acc));
-                works.push_back(exec::fused_work(out.size(), leaves.size()));
+                works.push_back(exec::fused_work(out.size(), leaves.size(), sizeof(T)));
                 // one plan for both kinds of loop: a tiled one uses its thread split only
                 const exec::loop_plan plan = exec::plan_loop(out.size(), sizeof(T), leaves.size() + 1, decltype(ev)::cost);
                 if (!tiled->sources.empty()) {
@@ -260,7 +260,7 @@ private:
             acc.write(whole);
             for (const auto& a : static_cast<const broadcast_source*>(first->ctx.get())->inputs) acc.read(a);
             access.push_back(std::move(acc));
-            works.push_back(exec::fused_work(whole.size(), 2));
+            works.push_back(exec::fused_work(whole.size(), 2, dtype_size(m.dt)));
             slot_arrays[s] = whole;
         }
     }
@@ -317,7 +317,7 @@ private:
         record(inputs, std::span<const nd::NDArray>(&out, 1), exec::materialized_work<Op>(params, inputs, {&out, 1}));
     }
     /// Records what the step just added reads and writes, and its work.
-    void record(std::span<const nd::NDArray> in, std::span<const nd::NDArray> out, std::size_t work) {
+    void record(std::span<const nd::NDArray> in, std::span<const nd::NDArray> out, exec::step_work work) {
         exec::step_access acc;
         for (const auto& a : in) acc.read(a);
         for (const auto& a : out) acc.write(a);
@@ -373,7 +373,8 @@ public:
         // Steps in wave order (stable, so still in dependency order); a wave's steps are
         // independent and may run as tasks (exec/tasks.hpp).
         const std::vector<std::size_t> wave_of = exec::wave_numbers(p.access);
-        std::vector<std::size_t> order(p.steps.size()), works;
+        std::vector<std::size_t> order(p.steps.size());
+        std::vector<exec::step_work> works;
         for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
         std::stable_sort(order.begin(), order.end(), [&](auto x, auto y) { return wave_of[x] < wave_of[y]; });
         std::vector<std::size_t> sorted_waves;

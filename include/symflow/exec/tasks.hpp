@@ -25,23 +25,38 @@ namespace symflow::exec {
 
 // ---- the work estimate: about one element read or written, or one multiply-add ----
 
-/// Work of a fused loop over n elements reading `inputs` arrays: it runs near memory
-/// speed, so it is counted by the elements it touches.
-inline std::size_t fused_work(std::size_t n, std::size_t inputs) { return n * (inputs + 1); }
+/// What a step costs, for the cut-off: its work (about one element read or written, or
+/// four multiply-adds of dot) and, for a step bound by memory traffic, the bytes it moves
+/// (0 for a compute-bound step, as dot).
+struct step_work {
+    std::size_t work = 0;
+    std::size_t bytes = 0;
+};
+
+/// Work of a fused loop over n elements of `elem` bytes reading `inputs` arrays: it runs
+/// near memory speed, so it is counted by the elements it touches.
+inline step_work fused_work(std::size_t n, std::size_t inputs, std::size_t elem) {
+    const std::size_t w = n * (inputs + 1);
+    return {w, w * elem};
+}
 
 /// Work of one run of materialized op Op: a quarter of the multiply-adds for a matrix
 /// product (an op whose description has dims(params, lhs, rhs) giving its m, k, n, as dot
 /// does: the packed GEMM of ops/gemm.hpp does about four in the time a sum reads one
-/// element), else the elements it reads and writes.
+/// element; compute-bound), else the elements it reads and writes (memory-bound).
 template <class Op>
-std::size_t materialized_work(const typename Op::params& p, std::span<const nd::NDArray> in,
-                              std::span<const nd::NDArray> outs) {
+step_work materialized_work(const typename Op::params& p, std::span<const nd::NDArray> in,
+                            std::span<const nd::NDArray> outs) {
     if constexpr (requires(const Shape& s) { Op::dims(p, s, s).k; }) {
-        if (in.size() == 2 && outs.size() == 1) return outs[0].size() * Op::dims(p, in[0].shape(), in[1].shape()).k / 4;
+        if (in.size() == 2 && outs.size() == 1)
+            return {outs[0].size() * Op::dims(p, in[0].shape(), in[1].shape()).k / 4, 0};
     }
-    std::size_t w = 0;
-    for (const auto& a : in) w += a.size();
-    for (const auto& a : outs) w += a.size();
+    step_work w;
+    for (const auto* list : {&in, &outs})
+        for (const auto& a : *list) {
+            w.work += a.size();
+            w.bytes += a.size() * dtype_size(a.dtype());
+        }
     return w;
 }
 
@@ -56,10 +71,20 @@ std::size_t materialized_work(const typename Op::params& p, std::span<const nd::
 /// adds each) broke even (41 us vs 43 us); 512 and 1024 dots were equal within 7 %.
 inline constexpr std::size_t task_min_work = std::size_t(1) << 15;
 
+/// Most bytes a memory-bound step may move to count for the cut-off. Past the private
+/// caches two single-threaded tasks share one memory path, where one step after the other,
+/// each split across the threads, reads as fast and keeps its data in one shared cache:
+/// four sums over (n, n) float32 arrays, tasks against serial (t(serial) / t(tasks), three
+/// runs on different days): n = 256 (256 KiB per sum) 1.03-1.18, 512 (1 MiB) 0.87-1.20,
+/// 1024 (4 MiB) 0.48-0.75, 2048 (16 MiB) 0.88-1.04.
+inline constexpr std::size_t task_max_bytes = std::size_t(2) << 20;
+
 /// Whether a wave of steps with these works runs as tasks on `threads` threads.
-inline bool task_pays(std::span<const std::size_t> works, int threads) {
+inline bool task_pays(std::span<const step_work> works, int threads) {
     if (threads < 2) return false;
-    return std::count_if(works.begin(), works.end(), [](std::size_t w) { return w >= task_min_work; }) >= 2;
+    return std::count_if(works.begin(), works.end(), [](const step_work& w) {
+               return w.work >= task_min_work && w.bytes <= task_max_bytes;
+           }) >= 2;
 }
 
 // ---- waves and their runner ----
@@ -72,7 +97,7 @@ struct wave {
 };
 
 /// The waves of steps numbered wave_of[i] (non-decreasing), with their works, as planned.
-inline std::vector<wave> plan_waves(std::span<const std::size_t> wave_of, std::span<const std::size_t> works,
+inline std::vector<wave> plan_waves(std::span<const std::size_t> wave_of, std::span<const step_work> works,
                                     int threads) {
     std::vector<wave> r;
     for (std::size_t i = 0; i < wave_of.size();) {

@@ -554,17 +554,17 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
         const std::size_t copies = ex.steps_.size() - step_roots.size();
         std::vector<step> ordered;
         ordered.reserve(ex.steps_.size());
-        std::vector<std::size_t> works;
+        std::vector<exec::step_work> works;
         for (std::size_t si = 0; si < step_roots.size(); ++si) {
             std::visit(
                 [&](const auto& st) {
                     using S = std::decay_t<decltype(st)>;
-                    if constexpr (std::is_same_v<S, rt::fused_step>) works.push_back(exec::fused_work(st.n, st.arrays.size()));
+                    if constexpr (std::is_same_v<S, rt::fused_step>) works.push_back(exec::fused_work(st.n, st.arrays.size(), st.elem));
                     else if constexpr (std::is_same_v<S, rt::materialized_step>)
                         works.push_back(st.runtime->work(st.params.get(), st.in,
                                                          st.outs.empty() ? std::span<const nd::NDArray>(&st.out, 1)
                                                                          : std::span<const nd::NDArray>(st.outs)));
-                    else works.push_back(0);
+                    else works.push_back({});
                 },
                 ex.steps_[copies + si]);
             ordered.push_back(std::move(ex.steps_[copies + si]));

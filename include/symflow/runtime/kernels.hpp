@@ -74,7 +74,8 @@ struct op_runtime {
     std::size_t cost = 1;
     /// A materialized op's work on these arrays (exec::materialized_work), which decides
     /// whether independent steps run as tasks.
-    std::size_t (*work)(const void* params, std::span<const nd::NDArray> in, std::span<const nd::NDArray> outs) = nullptr;
+    exec::step_work (*work)(const void* params, std::span<const nd::NDArray> in,
+                            std::span<const nd::NDArray> outs) = nullptr;
 };
 
 namespace detail {
