@@ -75,7 +75,7 @@ inline constexpr std::size_t task_min_work = std::size_t(1) << 15;
 /// caches two single-threaded tasks share one memory path, where one step after the other,
 /// each split across the threads, reads as fast and keeps its data in one shared cache:
 /// four sums over (n, n) float32 arrays, tasks against serial (t(serial) / t(tasks), three
-/// runs on different days): n = 256 (256 KiB per sum) 1.03-1.18, 512 (1 MiB) 0.87-1.20,
+/// runs over two sessions, one loaded): n = 256 (256 KiB per sum) 1.03-1.18, 512 (1 MiB) 0.87-1.20,
 /// 1024 (4 MiB) 0.48-0.75, 2048 (16 MiB) 0.88-1.04.
 inline constexpr std::size_t task_max_bytes = std::size_t(2) << 20;
 
