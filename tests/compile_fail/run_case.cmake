@@ -17,6 +17,8 @@ endif()
 # The culprit must be named near the top of the message, where a user looks. The chain of
 # "In file included from" lines before it says where the header sits, not what went wrong,
 # and grows with the include layout: it does not count.
+# A ";" in the message would split a line as a CMake list item: read it as ",".
+string(REPLACE ";" "," text "${text}")
 string(REGEX MATCHALL "[^\n]*\n" all_lines "${text}")
 set(lines)
 foreach(line IN LISTS all_lines)

@@ -147,21 +147,21 @@ public:
                 works.push_back(exec::fused_work(out.size(), leaves.size(), sizeof(T)));
                 // one plan for both kinds of loop: a tiled one uses its thread split only
                 const exec::loop_plan plan = exec::plan_loop(out.size(), sizeof(T), leaves.size() + 1, decltype(ev)::cost);
-                if (!tiled->sources.empty()) {
-                    if constexpr (!has_broadcast_v<X>) {
-                        throw error("internal: a fused loop without broadcast nodes has tile sources");
-                    } else {
-                    tiled->parallel = plan.parallel;
+                // tile sources are broadcast nodes of x's subtree: the tiled loop is compiled
+                // only for subtrees that hold one
+                if constexpr (has_broadcast_v<X>) {
+                    if (!tiled->sources.empty()) {
+                        tiled->parallel = plan.parallel;
 #ifdef _OPENMP
-                    tiled->threads = static_cast<std::size_t>(std::max(1, omp_get_max_threads()));
+                        tiled->threads = static_cast<std::size_t>(std::max(1, omp_get_max_threads()));
 #endif
-                    tiled->scratch = nd::NDArray(
-                        Shape{static_cast<Shape::dim_t>(tiled->threads * tiled->sources.size() * exec::source_tile_elements)},
-                        out.dtype());
-                    steps.push_back([ev, table, out, tiled] {
-                        exec::run_fused_tiled<T>(ev, *table, *tiled, static_cast<T*>(out.raw()), out.size());
-                    });
-                    return;
+                        tiled->scratch = nd::NDArray(Shape{static_cast<Shape::dim_t>(
+                                                         tiled->threads * tiled->sources.size() * exec::source_tile_elements)},
+                                                     out.dtype());
+                        steps.push_back([ev, table, out, tiled] {
+                            exec::run_fused_tiled<T>(ev, *table, *tiled, static_cast<T*>(out.raw()), out.size());
+                        });
+                        return;
                     }
                 }
                 steps.push_back([ev, table, out, plan] {

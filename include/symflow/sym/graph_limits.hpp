@@ -41,7 +41,6 @@ inline constexpr std::size_t max_static_graph_depth = SYMFLOW_STATIC_GRAPH_MAX_D
 /// op node occurrences and depth `Depth`, past max_static_graph_nodes or _depth.
 template <std::size_t Nodes, std::size_t Depth>
 struct static_graph_too_large {
-    // No semicolon in the message: tests/compile_fail/run_case.cmake reads lines as a CMake list.
     static_assert(Nodes == 0 && Depth == 0,
                   "symflow: this static graph is too large (see static_graph_too_large<nodes, depth>: its op node "
                   "occurrences, a node used twice counting twice, exceed sf::sym::max_static_graph_nodes, or its "
