@@ -23,9 +23,9 @@ if [ -z "${COMPARE_NO_BUILD:-}" ]; then
     cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O3 -DNDEBUG -march=native" \
       -DSYMFLOW_BUILD_TESTS=OFF >&2
   fi
+  # shellcheck disable=SC2086
+  cmake --build "$build" --target $targets >&2
 fi
-# shellcheck disable=SC2086
-[ -n "${COMPARE_NO_BUILD:-}" ] || cmake --build "$build" --target $targets >&2
 mkdir -p "$out"
 
 for t in $targets; do
