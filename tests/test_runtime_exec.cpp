@@ -287,6 +287,36 @@ TEST_CASE("infer_shape, infer_shape_partial and infer_type on runtime graphs") {
     CHECK(Cast(a, sf::int32).infer_type({}).out == std::vector<sf::dtype>{sf::int32});
 }
 
+TEST_CASE("both front ends word an elementwise node's shape and dtype errors alike (sym/node_rules.hpp)") {
+    using namespace sf::literals;
+    const auto x23 = sf::nd::zeros({2, 3}), x33 = sf::nd::zeros({3, 3});
+    const std::string shapes = ": input shapes differ: lhs argument 'A' has shape (2, 3) but rhs argument 'B' has shape "
+                               "(3, 3); elemwise_add needs equal shapes (MXNet's symbol operators do not broadcast)";
+    const std::string dtypes = ": input dtypes differ: lhs argument 'A' is float32 but rhs argument 'B' is int32";
+    {
+        sf::sym::NameManager scope;
+        auto e = sf::sym::Variable<"A">() + sf::sym::Variable<"B">();
+        CHECK_THROWS_WITH(e.bind(sf::cpu(), "A"_arg = x23, "B"_arg = x33), Catch::EndsWith("node '_plus0'" + shapes));
+        CHECK_THROWS_WITH(e.bind(sf::cpu(), "A"_arg = x23, "B"_arg = sf::nd::zeros({2, 3}, sf::int32)),
+                          Catch::EndsWith("elemwise_add node '_plus0'" + dtypes));
+    }
+    {
+        sf::sym::NameManager scope;
+        using namespace sf::sym;
+        Symbol e = Variable("A") + Variable("B");
+        CHECK_THROWS_WITH(e.bind(sf::cpu(), {{"A", x23}, {"B", x33}}), Catch::EndsWith("node '_plus0'" + shapes));
+        CHECK_THROWS_WITH(e.bind(sf::cpu(), {{"A", x23}, {"B", sf::nd::zeros({2, 3}, sf::int32)}}),
+                          Catch::EndsWith("op elemwise_add, node '_plus0'" + dtypes));
+        // the first input's shape is unknown: the error names the input the shape came from
+        std::vector<NodeEntry> ins;
+        for (const char* v : {"P", "Q", "R"}) ins.push_back({make_node(nullptr, v, {}, {}), 0, 0});
+        Symbol w({NodeEntry{make_node(find_op("where"), "pick", {}, ins), 0, 0}});
+        CHECK_THROWS_WITH(w.infer_shape({{"Q", sf::Shape{2, 3}}, {"R", sf::Shape{3, 2}}}),
+                          Catch::Contains("input shapes differ: x argument 'Q' has shape (2, 3) but y argument "
+                                          "'R' has shape (3, 2)"));
+    }
+}
+
 TEST_CASE("simple_bind allocates zero-filled arguments of the inferred shapes") {
     sf::sym::NameManager scope;
     using namespace sf::sym;

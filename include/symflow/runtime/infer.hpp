@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../core/error.hpp"
+#include "../sym/node_rules.hpp"
 #include "kernels.hpp"
 #include "symbol.hpp"
 
@@ -53,10 +54,6 @@ struct graph_info {
 /// "op elemwise_add, node '_plus0'": how errors name a node.
 inline std::string node_label(const Node& n) {
     return n.is_variable() ? "argument '" + n.name + "'" : "op " + std::string(n.op_name()) + ", node '" + n.name + "'";
-}
-
-inline std::string meta_text(const ops::meta& m) {
-    return (m.shape_known ? m.shape.str() + " " : std::string("(unknown shape) ")) + std::string(dtype_name(m.dt));
 }
 
 namespace detail {
@@ -158,10 +155,16 @@ graph_info analyze(const Symbol& s, const std::map<std::string, ops::meta>& give
             check_entry(g.nodes[i]->inputs[k], node_label(*g.nodes[i]) + ": input " + std::to_string(k));
     for (std::size_t o = 0; o < s.outputs().size(); ++o) check_entry(s.outputs()[o], "output " + std::to_string(o));
 
-    auto input_desc = [&](const Node& n, std::size_t k) {
-        auto names = n.op->input_names(n.attrs);
-        std::string in = k < names.size() ? names[k] : "input " + std::to_string(k);
-        return in + " " + node_label(*n.inputs[k].node);
+    // how errors name node n and its inputs: "op elemwise_add, node '_plus0'", "lhs argument 'A'"
+    auto names_of = [](const Node& n) {
+        return sym::detail::node_names{n.op_name(), &n, [](const void* p, std::ptrdiff_t j) {
+                                           const Node& x = *static_cast<const Node*>(p);
+                                           if (j < 0) return node_label(x);
+                                           const auto k = static_cast<std::size_t>(j);
+                                           auto names = x.op->input_names(x.attrs);
+                                           return (k < names.size() ? names[k] : "input " + std::to_string(k)) + " " +
+                                                  node_label(*x.inputs[k].node);
+                                       }};
     };
     // Nodes the current pass skipped: their metas are placeholders (float32, shape
     // unknown), not facts. An elementwise node reading one waits for a later pass too;
@@ -193,27 +196,10 @@ graph_info analyze(const Symbol& s, const std::map<std::string, ops::meta>& give
             }
             std::vector<ops::meta> in;
             for (const auto& e : n.inputs) in.push_back(g.entry_meta(e));
-            for (std::size_t k = 0; k < in.size(); ++k)
-                if (!r.dtypes.contains(in[k].dt))
-                    throw error(node_label(n) + ": dtype " + std::string(dtype_name(in[k].dt)) + " of " +
-                                input_desc(n, k) + " is not supported; " + n.op->name + " takes " + r.dtypes.str());
+            const sym::detail::node_names names = names_of(n);
+            sym::detail::check_dtypes(names, r.dtypes, in);
             if (r.kind == ops::op_kind::elementwise) {
-                ops::meta out = in.empty() ? ops::meta{} : in[0];
-                for (std::size_t k = 1; k < in.size(); ++k) {
-                    if (in[k].dt != in[0].dt)
-                        throw error(node_label(n) + ": input dtypes differ: " + input_desc(n, 0) + " is " +
-                                    std::string(dtype_name(in[0].dt)) + " but " + input_desc(n, k) + " is " +
-                                    std::string(dtype_name(in[k].dt)));
-                    if (in[k].shape_known && (!out.shape_known || in[k].shape != out.shape)) {
-                        if (out.shape_known)
-                            throw error(node_label(n) + ": input shapes differ: " + input_desc(n, 0) + " has shape " +
-                                        in[0].shape.str() + " but " + input_desc(n, k) + " has shape " +
-                                        in[k].shape.str() + "; " + n.op->name +
-                                        " needs equal shapes (MXNet's symbol operators do not broadcast)");
-                        out.shape = in[k].shape;
-                        out.shape_known = true;
-                    }
-                }
+                const ops::meta out = sym::detail::equal_shapes_rule(names, in);
                 if (!g.meta[i].shape_known || out.shape_known) g.meta[i] = out;
                 else g.meta[i].dt = out.dt;
             } else {
@@ -230,10 +216,7 @@ graph_info analyze(const Symbol& s, const std::map<std::string, ops::meta>& give
                     } else
                         g.meta[i] = r.infer(g.params[i].get(), in);
                 } catch (const error& err) {
-                    std::string ins;
-                    for (std::size_t k = 0; k < in.size(); ++k)
-                        ins += (k ? ", " : "") + input_desc(n, k) + " " + meta_text(in[k]);
-                    throw error(node_label(n) + " (" + ins + "): " + err.what());
+                    sym::detail::throw_in_node_context(names, in, err);
                 }
             }
         }

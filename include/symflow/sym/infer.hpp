@@ -12,6 +12,7 @@
 #include "../core/error.hpp"
 #include "../core/shape.hpp"
 #include "arguments.hpp"
+#include "node_rules.hpp"
 
 namespace symflow::sym {
 
@@ -37,44 +38,21 @@ std::string describe(const E& e) {
                              arguments_v<E>.size());
 }
 
-/// How the errors of one node name it and its inputs; the inputs' descriptions are
-/// computed only when an error is thrown. It lets the rules below be plain functions,
-/// compiled once rather than once per node type.
-struct node_names {
-    std::string_view op;                   ///< the op's name
-    const std::string* name;               ///< the node's name
-    std::span<const std::string_view> inputs;  ///< the op's input names ("lhs", "rhs")
-    const void* node;
-    std::string (*describe_input)(const void* node, std::size_t j);  ///< "argument 'A'" for input j
-    /// "SliceChannel node 'slice'".
-    std::string label() const { return std::string(op) + " node '" + *name + "'"; }
-    /// "lhs argument 'A'".
-    std::string input(std::size_t j) const { return std::string(inputs[j]) + " " + describe_input(node, j); }
-};
-
 template <class Op, class... In, std::size_t... I>
 std::string describe_input_at(const expr<Op, In...>& e, std::size_t j, std::index_sequence<I...>) {
     std::string r;
     ((j == I ? (r = describe(std::get<I>(e.inputs())), 0) : 0), ...);
     return r;
 }
-/// node_names of e.
+/// node_names of e: "elemwise_add node '_plus0'", "lhs argument 'A'".
 template <class Op, class... In>
 node_names names_of(const expr<Op, In...>& e) {
-    return {Op::name, &e.name(), std::span<const std::string_view>(Op::inputs.data(), Op::inputs.size()), &e,
-            [](const void* n, std::size_t j) {
-                return describe_input_at(*static_cast<const expr<Op, In...>*>(n), j, std::index_sequence_for<In...>{});
+    return {Op::name, &e, [](const void* n, std::ptrdiff_t j) {
+                const auto& x = *static_cast<const expr<Op, In...>*>(n);
+                if (j < 0) return std::string(Op::name) + " node '" + x.name() + "'";
+                const auto k = static_cast<std::size_t>(j);
+                return std::string(Op::inputs[k]) + " " + describe_input_at(x, k, std::index_sequence_for<In...>{});
             }};
-}
-
-/// "lhs argument 'A'": input j of op node e, by its input name.
-template <class Op, class... In, std::size_t... I>
-std::string describe_input(const expr<Op, In...>& e, std::size_t j, std::index_sequence<I...>) {
-    return names_of(e).input(j);
-}
-
-inline std::string meta_str(const node_meta& m) {
-    return (m.shape_known ? m.shape.str() + " " : std::string()) + std::string(dtype_name(m.dt));
 }
 
 /// "SliceChannel node 'slice'": how errors name a node.
@@ -83,35 +61,9 @@ std::string node_label(const expr<Op, In...>& e) {
     return names_of(e).label();
 }
 
-/// Rejects inputs whose dtype the op does not take (`dtypes`), naming the node and the input.
-inline void check_dtypes(const node_names& n, ops::dtype_set dtypes, std::span<const node_meta> in) {
-    for (std::size_t i = 0; i < in.size(); ++i)
-        if (!dtypes.contains(in[i].dt))
-            throw error(n.label() + ": dtype " + std::string(dtype_name(in[i].dt)) + " of " + n.input(i) +
-                        " is not supported; " + std::string(n.op) + " takes " + dtypes.str());
-}
 template <class Op, class... In>
 void check_dtypes(const expr<Op, In...>& e, const std::array<node_meta, sizeof...(In)>& in) {
     check_dtypes(names_of(e), ops::op_dtypes<Op>(), in);
-}
-
-/// The rule of an elementwise node: equal shapes and dtypes; the output is its first input's.
-inline node_meta apply_elementwise_rule(const node_names& n, ops::dtype_set dtypes, std::span<const node_meta> in) {
-    check_dtypes(n, dtypes, in);
-    for (std::size_t i = 1; i < in.size(); ++i) {
-        if (in[i].shape_known && in[0].shape_known && in[i].shape != in[0].shape)
-            throw error(n.label() + ": input shapes differ: " + n.input(0) + " has shape " + in[0].shape.str() +
-                        " but " + n.input(i) + " has shape " + in[i].shape.str() + "; " + std::string(n.op) +
-                        " needs equal shapes (MXNet's symbol operators do not broadcast)");
-        if (in[i].dt != in[0].dt)
-            throw error(n.label() + ": input dtypes differ: " + n.input(0) + " is " +
-                        std::string(dtype_name(in[0].dt)) + " but " + n.input(i) + " is " +
-                        std::string(dtype_name(in[i].dt)));
-    }
-    node_meta out = in[0];
-    out.shape_known = true;
-    for (const auto& m : in) out.shape_known = out.shape_known && m.shape_known;
-    return out;
 }
 
 /// f() (an op's own infer rule), its errors prefixed with the node and its inputs' metas.
@@ -120,10 +72,7 @@ auto with_node_context(const expr<Op, In...>& e, const std::array<node_meta, siz
     try {
         return f();
     } catch (const error& err) {
-        std::string inputs;
-        for (std::size_t i = 0; i < in.size(); ++i)
-            inputs += (i ? ", " : "") + describe_input(e, i, std::index_sequence_for<In...>{}) + " " + meta_str(in[i]);
-        throw error(node_label(e) + " (" + inputs + "): " + err.what());
+        throw_in_node_context(names_of(e), in, err);
     }
 }
 
@@ -132,7 +81,9 @@ auto with_node_context(const expr<Op, In...>& e, const std::array<node_meta, siz
 template <class Op, class... In>
 node_meta apply_rule(const expr<Op, In...>& e, const std::array<node_meta, sizeof...(In)>& in) {
     if constexpr (Op::kind == ops::op_kind::elementwise) {
-        return apply_elementwise_rule(names_of(e), ops::op_dtypes<Op>(), in);
+        const node_names names = names_of(e);
+        check_dtypes(names, ops::op_dtypes<Op>(), in);
+        return equal_shapes_rule(names, in);
     } else {
         check_dtypes(e, in);
         return with_node_context(e, in, [&] { return Op::infer(e.params(), in); });
