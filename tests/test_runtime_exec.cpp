@@ -285,6 +285,19 @@ TEST_CASE("infer_shape, infer_shape_partial and infer_type on runtime graphs") {
     CHECK(t.arg == std::vector<sf::dtype>{sf::int64, sf::int64});
     CHECK(t.out == std::vector<sf::dtype>{sf::int64});
     CHECK(Cast(a, sf::int32).infer_type({}).out == std::vector<sf::dtype>{sf::int32});
+    // ops whose inputs take one dtype give it to untyped arguments, as MXNet's inference does
+    const std::vector<sf::dtype> f64(3, sf::float64);
+    auto ft = FullyConnected(data, Variable("w"), Variable("b"), {.num_hidden = 2}).infer_type({{"data", sf::float64}});
+    CHECK(ft.arg == f64);
+    CHECK(ft.out == std::vector<sf::dtype>{sf::float64});
+    CHECK(FullyConnected(data, Variable("w"), Variable("b"), {.num_hidden = 2}).infer_type({{"w", sf::float64}}).arg == f64);
+    CHECK(dot(a, b).infer_type({{"B", sf::float64}}).arg == std::vector<sf::dtype>{sf::float64, sf::float64});
+    CHECK(concat(a, b, Variable("C"), {.dim = 0}).infer_type({{"C", sf::int32}}).arg ==
+          std::vector<sf::dtype>(3, sf::int32));
+    CHECK(broadcast_add(a, b).infer_type({{"A", sf::int64}}).out == std::vector<sf::dtype>{sf::int64});
+    // a given dtype that differs is still an error naming both
+    CHECK_THROWS_WITH(dot(a, b).infer_type({{"A", sf::float32}, {"B", sf::float64}}),
+                      Catch::Contains("float32") && Catch::Contains("float64") && Catch::Contains("dot"));
 }
 
 TEST_CASE("both front ends word an elementwise node's shape and dtype errors alike (sym/node_rules.hpp)") {

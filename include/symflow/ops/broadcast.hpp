@@ -302,6 +302,7 @@ struct broadcast_binary {
     static constexpr bool broadcast_reads_rhs = true;  ///< both operands are read
     static constexpr std::array<std::string_view, 2> inputs{"lhs", "rhs"};
     static constexpr op_kind kind = op_kind::materialized;
+    static constexpr bool one_dtype = true;  ///< its inputs take one dtype
     static constexpr shape_rule static_rule = shape_rule::broadcast;
     static constexpr dtype_set dtypes = op_dtypes<Elem>();
     using params = no_params;
@@ -475,6 +476,7 @@ struct broadcast_like_op {
     static constexpr std::array<std::string_view, 0> aliases{};
     static constexpr std::array<std::string_view, 2> inputs{"lhs", "rhs"};
     static constexpr op_kind kind = op_kind::materialized;
+    static constexpr bool one_dtype = true;  ///< its inputs take one dtype
     using params = broadcast_like_param;
     /// In a fused loop: lhs walked through its stride pattern; rhs gives only the shape.
     using elementwise_op = broadcast_detail::take_lhs;

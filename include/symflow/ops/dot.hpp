@@ -37,6 +37,7 @@ struct dot_op {
     static constexpr std::array<std::string_view, 0> aliases{};
     static constexpr std::array<std::string_view, 2> inputs{"lhs", "rhs"};
     static constexpr op_kind kind = op_kind::materialized;
+    static constexpr bool one_dtype = true;  ///< its inputs take one dtype
     using params = dot_param;
 
     /// The product as an (m x k) times (k x n) matrix product.

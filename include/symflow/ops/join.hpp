@@ -118,6 +118,7 @@ struct concat_op {
     static constexpr std::array<std::string_view, 1> aliases{"concat"};
     static constexpr std::array<std::string_view, N> inputs = join_detail::arg_names<N>();
     static constexpr op_kind kind = op_kind::materialized;
+    static constexpr bool one_dtype = true;  ///< its inputs take one dtype
     using params = concat_param;
 
     static meta infer(const concat_param& p, std::span<const meta> in) {
@@ -174,6 +175,7 @@ struct stack_op {
     static constexpr std::array<std::string_view, 0> aliases{};
     static constexpr std::array<std::string_view, N> inputs = join_detail::arg_names<N>();
     static constexpr op_kind kind = op_kind::materialized;
+    static constexpr bool one_dtype = true;  ///< its inputs take one dtype
     using params = stack_param;
 
     static meta infer(const stack_param& p, std::span<const meta> in) {

@@ -173,6 +173,7 @@ struct fully_connected_op {
         else return std::array<std::string_view, 2>{"data", "weight"};
     }();
     static constexpr op_kind kind = op_kind::materialized;
+    static constexpr bool one_dtype = true;  ///< its inputs take one dtype
     using params = fully_connected_param;
 
     /// The product as (rows x in) times (in x num_hidden).
@@ -250,6 +251,7 @@ struct batch_dot_op {
     static constexpr std::array<std::string_view, 1> aliases{"_npx_batch_dot"};
     static constexpr std::array<std::string_view, 2> inputs{"lhs", "rhs"};
     static constexpr op_kind kind = op_kind::materialized;
+    static constexpr bool one_dtype = true;  ///< its inputs take one dtype
     using params = dot_param;
 
     /// Number of batches and the per-batch product.
@@ -452,6 +454,7 @@ struct softmax_output_op {
     static constexpr std::array<std::string_view, 1> aliases{"Softmax"};
     static constexpr std::array<std::string_view, 2> inputs{"data", "label"};
     static constexpr op_kind kind = op_kind::materialized;
+    static constexpr bool one_dtype = true;  ///< its inputs take one dtype
     static constexpr dtype_set dtypes = float_dtypes;
     static constexpr shape_rule static_rule = shape_rule::first;
     using params = softmax_output_param;

@@ -10,6 +10,9 @@
 //             MXNet's string form and static from_attrs(attr_reader) reading it back
 //   kind      how the executor runs it (op_kind::elementwise fuses into one loop)
 //   dtypes    (optional) the dtypes it accepts, default all four
+//   one_dtype (optional, materialized ops) true when all its inputs take one dtype, as
+//             MXNet's type inference makes them: an argument of no given dtype then
+//             takes the dtype of another input (elementwise ops always do)
 // and, by kind:
 //   elementwise   apply: the element function, written once for a scalar T and an
 //                 xsimd::batch<T>; ops with params take the prepared params first:
@@ -138,6 +141,13 @@ template <class Op>
 constexpr dtype_set op_dtypes() {
     if constexpr (requires { Op::dtypes; }) return Op::dtypes;
     else return all_dtypes;
+}
+
+/// Whether all inputs of Op take one dtype (its `one_dtype`; always for elementwise ops).
+template <class Op>
+constexpr bool inputs_share_dtype() {
+    if constexpr (requires { Op::one_dtype; }) return Op::one_dtype;
+    else return Op::kind == op_kind::elementwise;
 }
 
 /// Attributes of an op that has none.

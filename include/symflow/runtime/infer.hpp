@@ -182,7 +182,7 @@ graph_info analyze(const Symbol& s, const std::map<std::string, ops::meta>& give
                 return skipped[g.id.at(e.node.get())] != 0;
             });
             if (skipped[i]) continue;
-            if (r.kind == ops::op_kind::elementwise) {
+            if (r.one_dtype) {
                 // variables of free dtype take the dtype of the operand that has one
                 const NodeEntry* fixed = nullptr;
                 for (const auto& e : n.inputs)

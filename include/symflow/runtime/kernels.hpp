@@ -70,6 +70,8 @@ struct op_runtime {
     ops::broadcast_detail::range_fn (*broadcast)(dtype dt) = nullptr;
     /// Whether that kernel reads input 1 (broadcast_add) or only input 0 (broadcast_to/like).
     bool broadcast_reads_rhs = true;
+    /// All inputs take one dtype (ops::inputs_share_dtype): inference gives it to untyped arguments.
+    bool one_dtype = false;
     /// What one element costs in a fused loop (ops::cost_v), for exec::plan_loop.
     std::size_t cost = 1;
     /// A materialized op's work on these arrays (exec::materialized_work), which decides
@@ -190,6 +192,7 @@ void compute_op(const void* params, const void* packed, nd::NDArray& out) {
 template <class Op>
 op_runtime make_runtime() {
     op_runtime r{Op::kind, ops::arity_v<Op>, ops::op_dtypes<Op>(), &parse_op<Op>, nullptr, nullptr, nullptr, nullptr};
+    r.one_dtype = ops::inputs_share_dtype<Op>();
     if constexpr (Op::kind == ops::op_kind::elementwise) {
         r.elementwise = &elementwise_op<Op>;
         r.cost = ops::cost_v<Op>;
