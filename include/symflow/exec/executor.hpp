@@ -47,9 +47,10 @@ public:
 
     planner(const std::array<node_meta, num_args>& args, table_t* table) : args_(args), table_(table) {}
 
-    /// The meta of x, whose materialized nodes have slots from Off.
+    /// The meta of x, whose materialized nodes have slots from Off. Cold: it runs once per
+    /// node at bind, so the compiler optimises its many instances for size.
     template <std::size_t Off, class X>
-    node_meta walk(const X& x) {
+    [[gnu::cold]] node_meta walk(const X& x) {
         if constexpr (is_variable_v<X>) {
             const node_meta& m = args_[index_of(arguments_v<E>, X::fixed_name.view())];
             if constexpr (!std::is_same_v<typename X::shape_type, dynamic_shape>) {
@@ -179,7 +180,8 @@ private:
     static constexpr bool is_broadcast_binary_v = requires { typename Op::elementwise_op; };
 
     template <std::size_t Off, class Op, class... In, std::size_t... K>
-    std::array<node_meta, sizeof...(In)> walk_inputs(const expr<Op, In...>& x, std::index_sequence<K...>) {
+    [[gnu::cold]] std::array<node_meta, sizeof...(In)> walk_inputs(const expr<Op, In...>& x,
+                                                                   std::index_sequence<K...>) {
         const bool outer = in_loop_;
         in_loop_ = Op::kind == ops::op_kind::elementwise;  // the inputs' reader is x
         // in order, left to right: braced initialisation sequences the calls
