@@ -42,6 +42,16 @@ TEST_CASE("array from a vector and a shape checks the counts", "[nd][error]") {
     CHECK_THROWS_WITH(sf::nd::array(std::vector<float>{1, 2, 3}, sf::Shape{2, 2}),
                       Catch::Contains("3 values") && Catch::Contains("(2, 2)"));
     CHECK_THROWS_AS(sf::nd::array({{1, 2}, {3}}), sf::error);  // ragged
+    // a braced list of flat values with a shape
+    auto b = sf::nd::array({1.f, 2.f, 3.f, 4.f}, sf::Shape{2, 2});
+    CHECK(b.shape() == sf::Shape{2, 2});
+    CHECK(b.dtype() == sf::float32);
+    CHECK(b.to_vector<float>() == std::vector<float>{1, 2, 3, 4});
+    auto c = sf::nd::array({1, 2, 3, 4, 5, 6}, sf::Shape{3, 2}, sf::int64);
+    CHECK(c.shape() == sf::Shape{3, 2});
+    CHECK(c.to_vector<std::int64_t>() == std::vector<std::int64_t>{1, 2, 3, 4, 5, 6});
+    CHECK(sf::nd::array({1, 2.5}, sf::Shape{2}).to_vector<float>() == std::vector<float>{1, 2.5f});
+    CHECK_THROWS_WITH(sf::nd::array({1, 2, 3}, sf::Shape{2, 2}), Catch::Contains("3 values"));
 }
 
 TEST_CASE("zeros, ones, full, arange", "[nd]") {
@@ -137,4 +147,11 @@ TEST_CASE("normal has the asked mean and spread", "[nd][random]") {
     CHECK(std::sqrt(var) == Approx(2).margin(0.1));
     CHECK_THROWS_WITH(sf::nd::normal(0, 1, sf::Shape{2}, sf::int32), Catch::Contains("int32"));
     CHECK(sf::nd::normal(3, 0, sf::Shape{2}).to_vector<float>() == std::vector<float>{3, 3});
+    // the same seed gives the same values; the stream moves on
+    sf::nd::seed(11);
+    const auto x = sf::nd::normal(0, 1, sf::Shape{1000}).to_vector<float>();
+    const auto y = sf::nd::normal(0, 1, sf::Shape{1000}).to_vector<float>();
+    sf::nd::seed(11);
+    CHECK(sf::nd::normal(0, 1, sf::Shape{1000}).to_vector<float>() == x);
+    CHECK(y != x);
 }

@@ -73,6 +73,17 @@ NDArray array(const std::vector<T>& values, const Shape& shape, dtype dt = float
     return a;
 }
 
+/// An array from a braced list of flat values and a shape: `array({1, 2, 3, 4}, Shape{2, 2})`.
+template <class T>
+    requires std::is_arithmetic_v<T>
+NDArray array(std::initializer_list<T> values, const Shape& shape, dtype dt = float32) {
+    return array(std::vector<T>(values), shape, dt);
+}
+/// The same from a braced list mixing integers and floating values: `array({1, 2.5}, Shape{2})`.
+inline NDArray array(std::initializer_list<double> values, const Shape& shape, dtype dt = float32) {
+    return array<double>(values, shape, dt);
+}
+
 /// A 1-d array from a braced list: `array({1, 2, 3}, int32)`.
 template <class T>
     requires std::is_arithmetic_v<T>
