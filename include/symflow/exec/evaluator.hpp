@@ -38,6 +38,11 @@ template <std::size_t K, class C>
 struct input_slot {
     [[no_unique_address]] C value;
 };
+/// Input K's evaluator (C deduced from the base).
+template <std::size_t K, class C>
+const C& slot_at(const input_slot<K, C>& s) {
+    return s.value;
+}
 template <class Seq, class... C>
 struct input_slots;
 template <std::size_t... K, class... C>
@@ -50,7 +55,7 @@ struct evaluator_inputs<T, Root, sym::expr<Op, In...>, Off, std::index_sequence<
     using type = input_slots<std::index_sequence<K...>, evaluator<T, Root, In, sym::input_offset_v<Off, K, In...>>...>;
     static type make(const sym::expr<Op, In...>& e) {
         return type{input_slot<K, evaluator<T, Root, In, sym::input_offset_v<Off, K, In...>>>{
-            evaluator<T, Root, In, sym::input_offset_v<Off, K, In...>>(std::get<K>(e.inputs()))}...};
+            evaluator<T, Root, In, sym::input_offset_v<Off, K, In...>>(e.template input<K>())}...};
     }
 };
 /// The summed per-element cost of a node's input evaluators.
@@ -133,8 +138,7 @@ private:
     }
     template <std::size_t K>
     const auto& input() const {
-        using E = evaluator<T, Root, std::tuple_element_t<K, std::tuple<In...>>, sym::input_offset_v<Off, K, In...>>;
-        return static_cast<const detail::input_slot<K, E>&>(inputs_).value;
+        return detail::slot_at<K>(inputs_);
     }
 
     [[no_unique_address]] prepared_t params_;

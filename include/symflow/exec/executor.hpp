@@ -185,7 +185,7 @@ private:
         const bool outer = in_loop_;
         in_loop_ = Op::kind == ops::op_kind::elementwise;  // the inputs' reader is x
         // in order, left to right: braced initialisation sequences the calls
-        std::array<node_meta, sizeof...(In)> r{walk<input_offset_v<Off, K, In...>>(std::get<K>(x.inputs()))...};
+        std::array<node_meta, sizeof...(In)> r{walk<input_offset_v<Off, K, In...>>(x.template input<K>())...};
         in_loop_ = outer;
         return r;
     }
@@ -201,7 +201,7 @@ private:
     }
     template <std::size_t Off, class Op, class... In, std::size_t... K>
     void loop_leaves_of(const expr<Op, In...>& x, std::vector<std::size_t>& out, std::index_sequence<K...>) const {
-        (loop_leaves<input_offset_v<Off, K, In...>>(std::get<K>(x.inputs()), out), ...);
+        (loop_leaves<input_offset_v<Off, K, In...>>(x.template input<K>(), out), ...);
     }
 
     /// What a broadcast node computed inside a loop keeps: its kernel, layout and operands.
@@ -330,7 +330,7 @@ private:
     std::array<nd::NDArray, sizeof...(In)> inputs_of(const expr<Op, In...>& x,
                                                      const std::array<node_meta, sizeof...(In)>& in,
                                                      std::index_sequence<K...>) {
-        return {value_of<input_offset_v<Off, K, In...>>(std::get<K>(x.inputs()), in[K])...};
+        return {value_of<input_offset_v<Off, K, In...>>(x.template input<K>(), in[K])...};
     }
 
     const std::array<node_meta, num_args>& args_;

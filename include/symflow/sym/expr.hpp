@@ -317,6 +317,29 @@ template <class E>
 using static_shape_t = typename detail::static_shape_of<std::remove_cvref_t<E>>::type;
 
 namespace detail {
+/// Input K of an op node, of type T: one base per input, so that a node's inputs are
+/// plain members rather than a std::tuple, whose constructors, constraints and base
+/// classes were instantiated again for every node type of every graph.
+template <std::size_t K, class T>
+struct input_box {
+    T value;
+};
+template <class Seq, class... In>
+struct input_pack;
+template <std::size_t... K, class... In>
+struct input_pack<std::index_sequence<K...>, In...> : input_box<K, In>... {
+    explicit input_pack(In... in) : input_box<K, In>{std::move(in)}... {}
+};
+/// Input K of a pack (T deduced from its base).
+template <std::size_t K, class T>
+const T& input_at(const input_box<K, T>& b) {
+    return b.value;
+}
+template <std::size_t K, class T>
+T& input_at(input_box<K, T>& b) {
+    return b.value;
+}
+
 /// The size and depth of a static symbol's graph, counted in op nodes: 0 for a variable;
 /// op nodes carry theirs (expr::graph_nodes, expr::graph_depth), computed from their
 /// inputs', which are complete types by then: no recursion over the graph.
@@ -372,8 +395,15 @@ public:
     const node_info& info() const { return info_; }
     node_info& info() { return info_; }
     const params_type& params() const { return params_; }
-    const std::tuple<In...>& inputs() const { return inputs_; }
-    std::tuple<In...>& inputs() { return inputs_; }
+    /// Input K of this node.
+    template <std::size_t K>
+    const auto& input() const {
+        return detail::input_at<K>(inputs_);
+    }
+    template <std::size_t K>
+    auto& input() {
+        return detail::input_at<K>(inputs_);
+    }
 
     /// Number of outputs of a node with several outputs (MXNet's len(s)).
     std::size_t size() const
@@ -418,7 +448,7 @@ private:
 
     node_info info_;
     params_type params_;
-    std::tuple<In...> inputs_;
+    detail::input_pack<std::index_sequence_for<In...>, In...> inputs_;
 };
 
 template <ops::op_description Op, class... In>
@@ -463,7 +493,7 @@ void for_each_node_info(E& e, F& f);
 // (code quadratic in the length of a chain); as a function per node type it is linear.
 template <class E, class F, std::size_t... K>
 [[gnu::noinline]] void for_each_node_info_of(E& e, F& f, std::index_sequence<K...>) {
-    (for_each_node_info(std::get<K>(e.inputs()), f), ...);
+    (for_each_node_info(e.template input<K>(), f), ...);
     f(e.info());
 }
 /// Calls f(node_info&) for every op node of `e` in post-order. An index sequence rather
@@ -479,7 +509,9 @@ void for_each_node_info(E& e, F& f) {
 template <class E, class F>
 void for_each_op_node(E&& e, F&& f) {
     if constexpr (!is_variable_v<E>) {
-        std::apply([&](auto&... in) { (for_each_op_node(in, f), ...); }, e.inputs());
+        [&]<std::size_t... K>(std::index_sequence<K...>) {
+            (for_each_op_node(e.template input<K>(), f), ...);
+        }(std::make_index_sequence<ops::arity_v<typename std::remove_cvref_t<E>::op>>{});
         f(e);
     }
 }
@@ -490,8 +522,9 @@ template <std::size_t I>
     requires ops::multi_output_op<Op>
 expr<ops::output_of<Op, I>, In...> expr<Op, In...>::output() const& {
     check_output_index(I);
-    auto r = std::apply([&](const In&... in) { return expr<ops::output_of<Op, I>, In...>(info_, params_, in...); },
-                        inputs_);
+    auto r = [&]<std::size_t... K>(std::index_sequence<K...>) {
+        return expr<ops::output_of<Op, I>, In...>(info_, params_, input<K>()...);
+    }(std::index_sequence_for<In...>{});
     // a copy taken from an lvalue: its names are settled, as for any lvalue operand (compose.hpp)
     detail::settle_fn settle;
     detail::for_each_node_info(r, settle);
@@ -502,11 +535,9 @@ template <std::size_t I>
     requires ops::multi_output_op<Op>
 expr<ops::output_of<Op, I>, In...> expr<Op, In...>::output() && {
     check_output_index(I);
-    return std::apply(
-        [&](In&... in) {
-            return expr<ops::output_of<Op, I>, In...>(std::move(info_), std::move(params_), std::move(in)...);
-        },
-        inputs_);
+    return [&]<std::size_t... K>(std::index_sequence<K...>) {
+        return expr<ops::output_of<Op, I>, In...>(std::move(info_), std::move(params_), std::move(input<K>())...);
+    }(std::index_sequence_for<In...>{});
 }
 
 /// get<I>(node): output I of a node with several outputs (node.output<I>()).

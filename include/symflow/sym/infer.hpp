@@ -41,7 +41,7 @@ std::string describe(const E& e) {
 template <class Op, class... In, std::size_t... I>
 std::string describe_input_at(const expr<Op, In...>& e, std::size_t j, std::index_sequence<I...>) {
     std::string r;
-    ((j == I ? (r = describe(std::get<I>(e.inputs())), 0) : 0), ...);
+    ((j == I ? (r = describe(e.template input<I>()), 0) : 0), ...);
     return r;
 }
 /// "elemwise_add node '_plus0'" (j < 0), or "lhs " + describe(input j): the strings of

@@ -36,11 +36,10 @@ std::shared_ptr<Node> to_node(const E& e, to_symbol_state& st) {
         auto it = st.ops.find(e.info().uid);
         if (it != st.ops.end()) return it->second;
         std::vector<NodeEntry> inputs;
-        std::apply(
-            [&](const auto&... in) {
-                (inputs.push_back(NodeEntry{to_node(in, st), output_index_v<decltype(in)>, 0}), ...);
-            },
-            e.inputs());
+        [&]<std::size_t... K>(std::index_sequence<K...>) {
+            (inputs.push_back(NodeEntry{to_node(e.template input<K>(), st), output_index_v<decltype(e.template input<K>())>, 0}),
+             ...);
+        }(std::make_index_sequence<ops::arity_v<typename E::op>>{});
         auto n = make_node(&op_info_of<ops::node_op_t<typename E::op>>(), e.name(), e.params().to_attrs(),
                            std::move(inputs));
         st.ops.emplace(e.info().uid, n);
