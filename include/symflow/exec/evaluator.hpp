@@ -31,38 +31,24 @@ V load(const void* const* in, std::size_t index, std::size_t i) {
     else return p[i];
 }
 
-/// Input K of an evaluator: one base per input, so that a node's inputs are members
-/// without std::tuple (whose constructors, get and base classes, instantiated for every
-/// node and dtype, were most of what the fused loop cost the compiler).
-template <std::size_t K, class C>
-struct input_slot {
-    [[no_unique_address]] C value;
-};
-/// Input K's evaluator (C deduced from the base).
-template <std::size_t K, class C>
-const C& slot_at(const input_slot<K, C>& s) {
-    return s.value;
-}
-template <class Seq, class... C>
-struct input_slots;
-template <std::size_t... K, class... C>
-struct input_slots<std::index_sequence<K...>, C...> : input_slot<K, C>... {};
-
 template <class T, class Root, class E, std::size_t Off, class Seq>
 struct evaluator_inputs;
 template <class T, class Root, class Op, class... In, std::size_t Off, std::size_t... K>
 struct evaluator_inputs<T, Root, sym::expr<Op, In...>, Off, std::index_sequence<K...>> {
-    using type = input_slots<std::index_sequence<K...>, evaluator<T, Root, In, sym::input_offset_v<Off, K, In...>>...>;
+    // the node's own input pack (sym::detail::input_pack), of evaluators: members without
+    // std::tuple, whose instances for every node and dtype were most of what the fused loop
+    // cost the compiler
+    using type =
+        sym::detail::input_pack<std::index_sequence<K...>, evaluator<T, Root, In, sym::input_offset_v<Off, K, In...>>...>;
     static type make(const sym::expr<Op, In...>& e) {
-        return type{input_slot<K, evaluator<T, Root, In, sym::input_offset_v<Off, K, In...>>>{
-            evaluator<T, Root, In, sym::input_offset_v<Off, K, In...>>(e.template input<K>())}...};
+        return type(evaluator<T, Root, In, sym::input_offset_v<Off, K, In...>>(e.template input<K>())...);
     }
 };
 /// The summed per-element cost of a node's input evaluators.
 template <class Slots>
 struct cost_sum;
 template <class Seq, class... C>
-struct cost_sum<input_slots<Seq, C...>> {
+struct cost_sum<sym::detail::input_pack<Seq, C...>> {
     static constexpr std::size_t value = (std::size_t(0) + ... + C::cost);
 };
 } // namespace detail
@@ -138,7 +124,7 @@ private:
     }
     template <std::size_t K>
     const auto& input() const {
-        return detail::slot_at<K>(inputs_);
+        return sym::detail::input_at<K>(inputs_);
     }
 
     [[no_unique_address]] prepared_t params_;

@@ -107,9 +107,6 @@ Symbol compose_runtime(std::string_view hint, std::string name, const typename O
 template <class S>
 S all_outputs(const S& s);
 
-} // namespace detail
-
-namespace detail {
 /// The identity and name of a new node (auto-named with `hint` when `name` is empty): one
 /// function for every node type.
 [[gnu::noinline]] inline node_info new_node_info(std::string_view hint, std::string name) {

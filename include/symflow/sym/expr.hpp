@@ -317,12 +317,13 @@ template <class E>
 using static_shape_t = typename detail::static_shape_of<std::remove_cvref_t<E>>::type;
 
 namespace detail {
-/// Input K of an op node, of type T: one base per input, so that a node's inputs are
-/// plain members rather than a std::tuple, whose constructors, constraints and base
-/// classes were instantiated again for every node type of every graph.
+/// Input K of an op node (or of its evaluator, exec/evaluator.hpp), of type T: one base
+/// per input, so that a node's inputs are plain members rather than a std::tuple, whose
+/// constructors, constraints and base classes were instantiated again for every node type
+/// of every graph.
 template <std::size_t K, class T>
 struct input_box {
-    T value;
+    [[no_unique_address]] T value;
 };
 template <class Seq, class... In>
 struct input_pack;

@@ -44,21 +44,23 @@ std::string describe_input_at(const expr<Op, In...>& e, std::size_t j, std::inde
     ((j == I ? (r = describe(e.template input<I>()), 0) : 0), ...);
     return r;
 }
-/// "elemwise_add node '_plus0'" (j < 0), or "lhs " + describe(input j): the strings of
-/// node_names, built here once rather than in the function each node type has.
-[[gnu::noinline]] inline std::string static_node_text(std::string_view op, const std::string& name, std::ptrdiff_t j,
-                                                      std::string_view input, const std::string& input_text) {
-    if (j < 0) return std::string(op) + " node '" + name + "'";
-    return std::string(input) + " " + input_text;
+/// "elemwise_add node '_plus0'". The strings of node_names are built by these two
+/// functions, once, rather than in the function each node type has.
+[[gnu::noinline]] inline std::string static_node_label(std::string_view op, const std::string& name) {
+    return std::string(op) + " node '" + name + "'";
+}
+/// "lhs argument 'A'": an input's name, then what feeds it.
+[[gnu::noinline]] inline std::string static_input_label(std::string_view input, const std::string& source) {
+    return std::string(input) + " " + source;
 }
 /// node_names of e: "elemwise_add node '_plus0'", "lhs argument 'A'".
 template <class Op, class... In>
 node_names names_of(const expr<Op, In...>& e) {
     return {Op::name, &e, [](const void* n, std::ptrdiff_t j) {
                 const auto& x = *static_cast<const expr<Op, In...>*>(n);
+                if (j < 0) return static_node_label(Op::name, x.name());
                 const auto k = static_cast<std::size_t>(j);
-                return static_node_text(Op::name, x.name(), j, j < 0 ? std::string_view() : Op::inputs[k],
-                                        j < 0 ? std::string() : describe_input_at(x, k, std::index_sequence_for<In...>{}));
+                return static_input_label(Op::inputs[k], describe_input_at(x, k, std::index_sequence_for<In...>{}));
             }};
 }
 

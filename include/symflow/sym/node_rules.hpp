@@ -47,12 +47,13 @@ inline ops::meta equal_shapes_rule(const node_names& n, std::span<const ops::met
     std::size_t from = 0;  // the input whose shape `out` has
     for (std::size_t k = 1; k < in.size(); ++k) {
         if (in[k].dt != in[0].dt)
-            throw error(n.label() + ": input dtypes differ: " + n.input(0) + " is " + std::string(dtype_name(in[0].dt)) +
-                        " but " + n.input(k) + " is " + std::string(dtype_name(in[k].dt)));
+            throw error(n.label() + ": input dtypes differ: " + n.input(0) + " is " +
+                        std::string(dtype_name(in[0].dt)) + " but " + n.input(k) + " is " +
+                        std::string(dtype_name(in[k].dt)));
         if (!in[k].shape_known) continue;
         if (out.shape_known && in[k].shape != out.shape)
-            throw error(n.label() + ": input shapes differ: " + n.input(from) + " has shape " + out.shape.str() + " but " +
-                        n.input(k) + " has shape " + in[k].shape.str() + "; " + std::string(n.op) +
+            throw error(n.label() + ": input shapes differ: " + n.input(from) + " has shape " + out.shape.str() +
+                        " but " + n.input(k) + " has shape " + in[k].shape.str() + "; " + std::string(n.op) +
                         " needs equal shapes (MXNet's symbol operators do not broadcast)");
         if (!out.shape_known) from = k;
         out.shape = in[k].shape;

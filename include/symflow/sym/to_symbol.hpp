@@ -37,7 +37,8 @@ std::shared_ptr<Node> to_node(const E& e, to_symbol_state& st) {
         if (it != st.ops.end()) return it->second;
         std::vector<NodeEntry> inputs;
         [&]<std::size_t... K>(std::index_sequence<K...>) {
-            (inputs.push_back(NodeEntry{to_node(e.template input<K>(), st), output_index_v<decltype(e.template input<K>())>, 0}),
+            (inputs.push_back(
+                 NodeEntry{to_node(e.template input<K>(), st), output_index_v<decltype(e.template input<K>())>, 0}),
              ...);
         }(std::make_index_sequence<ops::arity_v<typename E::op>>{});
         auto n = make_node(&op_info_of<ops::node_op_t<typename E::op>>(), e.name(), e.params().to_attrs(),
