@@ -661,7 +661,8 @@ void reduce_columns(const plan& pl, const T* x, T* out, bool parallel) {
     }
     const chunking ch = split ? chunking(leaves, max_nch, ceil_div(threads, nq * np)) : chunking(1, 1);
     const std::size_t nch = split ? ch.n : 1, chunk_rows = split ? leaf_rows << ch.m : count;
-    const std::size_t items = nq * np * nch, team = std::min(threads, items);
+    const std::size_t items = nq * np * nch;
+    [[maybe_unused]] const std::size_t team = std::min(threads, items);  // read by OpenMP only
     alignas(64) std::array<A, part_bytes / sizeof(A)> part;  // uninitialised: written before read
     // one synchronisation only, the end of the region (each is a scheduler slice when the
     // cores are shared): the chunks' results are merged afterwards, on this thread; split
