@@ -2,7 +2,7 @@
 # Runs every Google Benchmark executable (bench/gb_*.cpp) and numpy's script in one run
 # and prints one Markdown table of ratios (bench/report.py), with the machine it ran on.
 #   bench/compare.sh [FILTER]            e.g. bench/compare.sh 'fma4|gemm'
-# Knobs: COMPARE_REPS (repetitions per benchmark, median taken; default 5),
+# Knobs: COMPARE_REPS (repetitions per benchmark, interleaved; medians taken; default 5),
 #        COMPARE_BUILD (build directory; default build/release), COMPARE_OUT (results dir),
 #        COMPARE_NO_BUILD=1 (run the executables already built).
 # Build: the `release` preset (-O3 -march=native), 2 OpenMP threads unless OMP_NUM_THREADS says.
@@ -29,8 +29,11 @@ fi
 mkdir -p "$out"
 
 for t in $targets; do
-  args=(--benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true
-        --benchmark_out="$out/$t.json" --benchmark_out_format=json)
+  # Repetitions randomly interleaved: round k of every benchmark of the executable runs
+  # close in time, and report.py takes the median of the rounds' ratios. The JSON keeps
+  # every repetition; the terminal shows the aggregates.
+  args=(--benchmark_repetitions="$reps" --benchmark_enable_random_interleaving=true
+        --benchmark_display_aggregates_only=true --benchmark_out="$out/$t.json" --benchmark_out_format=json)
   [ -n "$filter" ] && args+=(--benchmark_filter="$filter")
   echo "compare.sh: $t" >&2
   "$build/bench/$t" "${args[@]}" >&2
@@ -44,6 +47,6 @@ fi
 
 echo "Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, \
 $(grep -o -m1 'avx512f' /proc/cpuinfo >/dev/null && echo AVX-512 || echo 'AVX2, no AVX-512'); \
-$(g++ --version | head -1); OMP_NUM_THREADS=$OMP_NUM_THREADS; medians of $reps repetitions; results in $out"
+$(g++ --version | head -1); OMP_NUM_THREADS=$OMP_NUM_THREADS; $reps interleaved repetitions, medians of times and of per-round ratios; results in $out"
 echo
 /usr/bin/python3 bench/report.py "$out"

@@ -3,12 +3,20 @@
 each implementation's median time and its ratio to symflow's first implementation of
 that graph (t(other) / t(symflow): above 1, symflow is faster), then issue 5's goals.
 
+A ratio is a median of ratios: compare.sh runs each executable with its repetitions
+randomly interleaved, so repetition k of every benchmark of that executable runs in round
+k, close in time; the ratio of two of them is the median over rounds of their round-k
+ratio, and a round's best hand-written loop is the fastest of that round. The machine's
+slow and fast spells then hit both sides of a ratio alike. Numbers from different
+processes (numpy's script) have no common rounds: their ratio is of medians.
+
     report.py RESULTS_DIR        (every *.json in it, Google Benchmark format)
 """
 import glob
 import json
 import os
 import re
+import statistics
 import sys
 from collections import OrderedDict
 
@@ -17,8 +25,10 @@ HAND = ("hand", "naive")  # what counts as "best hand-written" (shown where a ha
 
 
 def load(folder):
-    t = OrderedDict()  # graph -> impl -> n -> ns
-    for path in sorted(glob.glob(os.path.join(folder, "*.json"))):
+    """graph -> impl -> n -> Sample: per-round times where the file has them."""
+    t = OrderedDict()
+    order = {}  # (graph, impl) -> where it was registered: interleaved files list runs shuffled
+    for f_index, path in enumerate(sorted(glob.glob(os.path.join(folder, "*.json")))):
         with open(path) as f:
             try:
                 data = json.load(f)
@@ -26,7 +36,8 @@ def load(folder):
                 print("report.py: %s is not JSON, skipped" % path, file=sys.stderr)
                 continue
         for b in data.get("benchmarks", []):
-            if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
+            aggregate = b.get("run_type") == "aggregate"
+            if aggregate and b.get("aggregate_name") != "median":
                 continue
             # run_name: without the aggregate's suffix; the size may carry options (/min_time:...)
             parts = b.get("run_name", b["name"]).split("/")
@@ -34,8 +45,38 @@ def load(folder):
             if not size:
                 continue
             graph, impl, n = parts[0], parts[1], int(size.group())
-            t.setdefault(graph, OrderedDict()).setdefault(impl, {})[n] = b["real_time"] * UNIT[b.get("time_unit", "ns")]
-    return t
+            order.setdefault((graph, impl), (f_index, b.get("family_index", len(order))))
+            s = t.setdefault(graph, OrderedDict()).setdefault(impl, {}).setdefault(n, Sample(path))
+            ns = b["real_time"] * UNIT[b.get("time_unit", "ns")]
+            if aggregate:
+                s.median = ns
+            else:
+                s.rounds[b.get("repetition_index", len(s.rounds))] = ns
+    for graph in t:
+        t[graph] = OrderedDict(sorted(t[graph].items(), key=lambda kv: order[(graph, kv[0])]))
+    return OrderedDict(sorted(t.items(), key=lambda kv: min(order[(kv[0], i)] for i in kv[1])))
+
+
+class Sample:
+    """One implementation at one size: its time in each round, and the median."""
+
+    def __init__(self, source):
+        self.source = source
+        self.rounds = {}
+        self.median = None
+
+    def time(self):
+        return statistics.median(self.rounds.values()) if self.rounds else self.median
+
+
+def ratio(peers, mine):
+    """t(peer) / t(mine): the median over common rounds of the round's fastest peer over
+    mine when all come from one file, else the fastest peer's median over mine's."""
+    if all(p.source == mine.source and p.rounds for p in peers) and mine.rounds:
+        common = set(mine.rounds).intersection(*(p.rounds for p in peers))
+        if common:
+            return statistics.median(min(p.rounds[k] for p in peers) / mine.rounds[k] for k in common)
+    return min(p.time() for p in peers) / mine.time()
 
 
 def human(ns):
@@ -46,9 +87,9 @@ def human(ns):
     return "%.2f ms" % (ns / 1e6)
 
 
-def best_hand(impls, n):
-    c = [v[n] for k, v in impls.items() if k.startswith(HAND) and n in v]
-    return min(c) if c else None
+def hands(impls, n):
+    """The hand-written implementations measured at n (\"best hand\" is the fastest)."""
+    return [v[n] for k, v in impls.items() if k.startswith(HAND) and n in v]
 
 
 # (graph, symflow implementation, peer or "best hand", sizes, goal): peer time / symflow time >= goal
@@ -97,11 +138,12 @@ def main():
             for impl, v in impls.items():
                 if n not in v:
                     continue
-                ratio = "%.2f" % (v[n] / ref[n]) if n in ref and impl != ours[0] else ""
-                print("| %s | %s | %d | %s | %s |" % (graph, impl, n, human(v[n]), ratio))
-            bh = best_hand(impls, n)
+                r = "%.2f" % ratio([v[n]], ref[n]) if n in ref and impl != ours[0] else ""
+                print("| %s | %s | %d | %s | %s |" % (graph, impl, n, human(v[n].time()), r))
+            bh = hands(impls, n)
             if bh and n in ref and any(k.startswith("hand") for k in impls):
-                print("| %s | best hand-written | %d | %s | %.2f |" % (graph, n, human(bh), bh / ref[n]))
+                print("| %s | best hand-written | %d | %s | %.2f |" %
+                      (graph, n, human(min(h.time() for h in bh)), ratio(bh, ref[n])))
     print()
     print("Goals (t(peer) / t(symflow) at least the goal):")
     print()
@@ -111,11 +153,11 @@ def main():
         impls = t.get(graph, {})
         for n in sizes:
             mine = impls.get(ours, {}).get(n)
-            other = best_hand(impls, n) if peer == "best hand" else impls.get(peer, {}).get(n)
-            if mine is None or other is None:
+            other = hands(impls, n) if peer == "best hand" else [p for p in [impls.get(peer, {}).get(n)] if p]
+            if mine is None or not other:
                 print("| %s | %s | %s | %d | not measured | %.2f | |" % (graph, ours, peer, n, goal))
                 continue
-            r = other / mine
+            r = ratio(other, mine)
             print("| %s | %s | %s | %d | %.2f | %.2f | %s |" % (graph, ours, peer, n, r, goal, "yes" if r >= goal else "NO"))
 
 
