@@ -6,7 +6,8 @@
 // hand-written xsimd sum with eight accumulators, split in two halves for 2T).
 // Every row reports bytes_per_second (input bytes read); symflow, eigen and naive rows also
 // report frac_probe_1T / frac_probe_2T: their bandwidth as a fraction of the median probe
-// bandwidth measured earlier in this run (0 until a probe has run: keep the default order).
+// bandwidth measured earlier in this run (0 until a probe of that N has run, as in the first
+// rounds of compare.sh's interleaved runs; report.py's ratios use the times, not these).
 // Usage: symflow_gb_reduce --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <symflow/symflow.hpp>
 
