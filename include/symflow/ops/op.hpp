@@ -210,6 +210,13 @@ struct scalar_param {
     std::string text = "1.0";
 
     scalar_param() = default;
+    // Out of line, as node_info's (sym/expr.hpp): a static graph's every scalar node copies
+    // its params within its type's copies, which then need no string code of their own.
+    [[gnu::noinline]] scalar_param(const scalar_param&) = default;
+    [[gnu::noinline]] scalar_param(scalar_param&&) noexcept = default;
+    [[gnu::noinline]] scalar_param& operator=(const scalar_param&) = default;
+    [[gnu::noinline]] scalar_param& operator=(scalar_param&&) noexcept = default;
+    [[gnu::noinline]] ~scalar_param() = default;
     template <class S>
         requires std::is_arithmetic_v<S>
     explicit scalar_param(S s) : value(static_cast<double>(s)) {
