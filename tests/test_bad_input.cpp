@@ -185,3 +185,46 @@ TEST_CASE("an empty Symbol or an empty NDArray handle is an error where it is us
     CHECK_THROWS_AS(h.copy(), sf::error);
     CHECK_THROWS_AS(sf::sym::Variable(""), sf::error);
 }
+
+TEST_CASE("runtime bind and inference check a variable's declared shape and dtype, as the static front end does",
+          "[bad_input]") {
+    Symbol r = sf::sym::Variable("R", {.shape = sf::Shape{3}});
+    auto twice = r * 2;
+    // the declared shape, given: computed (checked against a hand-computed value)
+    CHECK(twice.bind(sf::cpu(), args{{"R", sf::nd::array({1.f, 2.f, 3.f})}}).forward()[0].to_vector<float>() ==
+          std::vector<float>{2, 4, 6});
+    // another shape: refused at bind and by infer_shape, naming the argument and both shapes
+    CHECK_THROWS_WITH(twice.bind(sf::cpu(), args{{"R", sf::nd::zeros(sf::Shape{2})}}),
+                      Catch::Contains("argument 'R'") && Catch::Contains("(3,)") && Catch::Contains("(2,)"));
+    CHECK_THROWS_WITH(twice.infer_shape({{"R", sf::Shape{3, 1}}}),
+                      Catch::Contains("argument 'R'") && Catch::Contains("(3,)") && Catch::Contains("(3, 1)"));
+    // a JSON file's declaration counts the same once loaded
+    CHECK_THROWS_WITH(sf::sym::load_json(twice.tojson()).bind(sf::cpu(), args{{"R", sf::nd::zeros(sf::Shape{4})}}),
+                      Catch::Contains("argument 'R'") && Catch::Contains("(4,)"));
+
+    // a declared dtype: the array's must match
+    Symbol d = sf::sym::Variable("D", {.dtype = sf::int32});
+    CHECK(d.bind(sf::cpu(), args{{"D", sf::nd::array({7, 8}, sf::int32)}}).forward()[0].to_vector<std::int32_t>() ==
+          std::vector<std::int32_t>{7, 8});
+    CHECK_THROWS_WITH((d * 2).bind(sf::cpu(), args{{"D", sf::nd::zeros(sf::Shape{2})}}),
+                      Catch::Contains("argument 'D'") && Catch::Contains("int32") && Catch::Contains("float32"));
+    CHECK_THROWS_WITH((d * 2).infer_type({{"D", sf::float64}}),
+                      Catch::Contains("argument 'D'") && Catch::Contains("int32") && Catch::Contains("float64"));
+
+    // MXNet's unknown dimensions (0) fix only the rank and the other dimensions
+    Symbol p = sf::sym::Variable("P");
+    p.set_attr("__shape__", "(0, 5)");
+    CHECK((p + 1).infer_shape({{"P", sf::Shape{4, 5}}}).out[0] == (sf::Shape{4, 5}));
+    CHECK_THROWS_WITH((p + 1).infer_shape({{"P", sf::Shape{4, 6}}}), Catch::Contains("(0, 5)") && Catch::Contains("(4, 6)"));
+    CHECK_THROWS_WITH((p + 1).infer_shape({{"P", sf::Shape{5}}}), Catch::Contains("(0, 5)") && Catch::Contains("(5,)"));
+
+    // a declaration nobody can read is an error naming it, not skipped
+    Symbol m = sf::sym::Variable("M");
+    m.set_attr("__shape__", "((((");
+    CHECK_THROWS_WITH((m + 1).bind(sf::cpu(), args{{"M", sf::nd::zeros(sf::Shape{2})}}),
+                      Catch::Contains("argument 'M'") && Catch::Contains("((((") && Catch::Contains("not a shape"));
+    m.set_attr("__shape__", "(99999999999999999999999, 5)");
+    CHECK_THROWS_WITH((m + 1).infer_shape({{"M", sf::Shape{2, 5}}}), Catch::Contains("argument 'M'"));
+    // types alone do not read it
+    CHECK((m + 1).infer_type({{"M", sf::int64}}).out[0] == sf::int64);
+}

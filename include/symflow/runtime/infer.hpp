@@ -58,11 +58,21 @@ inline std::string node_label(const Node& n) {
 
 namespace detail {
 
-/// The shape a Variable's __shape__ attribute fixes, if complete (0 means unknown in MXNet).
-inline std::optional<Shape> declared_shape(const Node& n) {
+/// A Variable's __shape__ attribute as written, dimensions of 0 (or -1) unknown as in
+/// MXNet; none if it has none. A text that is not a shape throws symflow::error naming the
+/// argument: a declared shape nobody can read must not be skipped silently.
+inline std::optional<std::vector<long long>> declared_dims(const Node& n) {
     auto it = n.attrs.find("__shape__");
     if (it == n.attrs.end()) return std::nullopt;
     auto t = ops::parse_tuple(it->second);
+    if (!t)
+        throw error("argument '" + n.name + "' declares __shape__ '" + it->second +
+                    "', which is not a shape (a tuple of dimensions such as (2, 3))");
+    return t;
+}
+/// The shape a Variable's __shape__ attribute fixes, if complete.
+inline std::optional<Shape> declared_shape(const Node& n) {
+    auto t = declared_dims(n);
     if (!t) return std::nullopt;
     std::vector<Shape::dim_t> d;
     for (auto v : *t) {
@@ -71,6 +81,20 @@ inline std::optional<Shape> declared_shape(const Node& n) {
     }
     return Shape(std::move(d));
 }
+/// Throws symflow::error, naming the argument and both shapes, if `given` contradicts
+/// variable n's declared __shape__ (its rank, or a dimension it fixes), as the static
+/// front end does for Variable<"A", 2, 3> and MXNet's shape inference does.
+inline void check_declared_shape(const Node& n, const Shape& given) {
+    auto t = declared_dims(n);
+    if (!t) return;
+    bool same = t->size() == given.size();
+    for (std::size_t k = 0; same && k < t->size(); ++k)
+        same = (*t)[k] <= 0 || static_cast<unsigned long long>((*t)[k]) == static_cast<unsigned long long>(given[k]);
+    if (!same)
+        throw error("argument '" + n.name + "' is declared with shape " + n.attrs.at("__shape__") +
+                    " but is given shape " + given.str());
+}
+
 /// The dtype a Variable's __dtype__ attribute (MXNet's type code) fixes, if one symflow has.
 inline std::optional<dtype> declared_dtype(const Node& n) {
     auto it = n.attrs.find("__dtype__");
@@ -111,12 +135,20 @@ graph_info analyze(const Symbol& s, const std::map<std::string, ops::meta>& give
         const Node& n = *g.nodes[i];
         if (!n.is_variable()) continue;
         auto it = given.find(n.name);
-        if (it != given.end()) g.meta[i] = it->second;
-        else if (auto sh = detail::declared_shape(n); sh && goal != infer_goal::types) g.meta[i] = {*sh, dtype::float32, true};
+        if (it != given.end()) {
+            g.meta[i] = it->second;
+            if (goal != infer_goal::types && it->second.shape_known) detail::check_declared_shape(n, it->second.shape);
+        } else if (goal != infer_goal::types) {
+            if (auto sh = detail::declared_shape(n)) g.meta[i] = {*sh, dtype::float32, true};
+        }
         const bool typed_here = typed ? typed->count(n.name) > 0 : it != given.end();
+        const auto declared = detail::declared_dtype(n);
         if (!typed_here) {
-            if (auto dt = detail::declared_dtype(n)) g.meta[i].dt = *dt;
+            if (declared) g.meta[i].dt = *declared;
             else dt_free[i] = 1;
+        } else if (declared && *declared != g.meta[i].dt) {
+            throw error("argument '" + n.name + "' is declared with dtype " + std::string(dtype_name(*declared)) +
+                        " but is given " + std::string(dtype_name(g.meta[i].dt)));
         }
     }
     // Ops: kernels and parsed params.
