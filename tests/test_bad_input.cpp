@@ -228,3 +228,29 @@ TEST_CASE("runtime bind and inference check a variable's declared shape and dtyp
     // types alone do not read it
     CHECK((m + 1).infer_type({{"M", sf::int64}}).out[0] == sf::int64);
 }
+
+TEST_CASE("creating an integer array from values it cannot hold is an error, not INT_MIN", "[bad_input]") {
+    const double nan = std::nan("");
+    CHECK_THROWS_WITH(sf::nd::full(sf::Shape{2}, nan, sf::int32), Catch::Contains("nd::full") &&
+                                                                       Catch::Contains("nan") &&
+                                                                       Catch::Contains("int32"));
+    CHECK_THROWS_WITH(sf::nd::full(sf::Shape{2}, 1e12, sf::int32), Catch::Contains("1e+12") && Catch::Contains("int32"));
+    CHECK_THROWS_WITH(sf::nd::full(sf::Shape{2}, 1e19, sf::int64), Catch::Contains("int64"));
+    CHECK_THROWS_WITH(sf::nd::array({1.0, 3e9}, sf::int32), Catch::Contains("nd::array") && Catch::Contains("3e+09"));
+    CHECK_THROWS_WITH(sf::nd::array(std::vector<std::int64_t>{1, std::int64_t(1) << 40}, sf::Shape{2}, sf::int32),
+                      Catch::Contains("1099511627776") && Catch::Contains("int32"));
+    CHECK_THROWS_WITH(sf::nd::uniform(-1e12, 1e12, sf::Shape{3}, sf::int32),
+                      Catch::Contains("nd::uniform") && Catch::Contains("int32"));
+    CHECK_THROWS_WITH(sf::nd::uniform(0, 1e19, sf::Shape{3}, sf::int64), Catch::Contains("int64"));
+    CHECK_THROWS_WITH(sf::nd::arange(3e9, 3e9 + 4, 1, sf::int32), Catch::Contains("nd::arange") && Catch::Contains("int32"));
+    // the edges of the range are values, and float dtypes take anything (inf, NaN)
+    CHECK(sf::nd::full(sf::Shape{1}, -2147483648.0, sf::int32).to_vector<std::int32_t>()[0] == INT32_MIN);
+    CHECK(sf::nd::full(sf::Shape{1}, 2147483647.0, sf::int32).to_vector<std::int32_t>()[0] == INT32_MAX);
+    CHECK_THROWS_AS(sf::nd::full(sf::Shape{1}, 2147483648.0, sf::int32), sf::error);
+    CHECK(sf::nd::array({-9223372036854775807LL - 1}, sf::int64).to_vector<std::int64_t>()[0] == INT64_MIN);
+    CHECK(std::isnan(sf::nd::full(sf::Shape{1}, nan, sf::float32).to_vector<float>()[0]));
+    auto u = sf::nd::uniform(-2147483648.0, 2147483648.0, sf::Shape{64}, sf::int32);  // the whole int32 range
+    CHECK(u.size() == 64);
+    CHECK(sf::nd::arange(2147483644.0, 2147483648.0, 1, sf::int32).to_vector<std::int32_t>() ==
+          std::vector<std::int32_t>{2147483644, 2147483645, 2147483646, 2147483647});
+}

@@ -2,6 +2,10 @@
 // Creation functions: array, zeros, ones, full, arange (mx.nd.*).
 #include <cmath>
 #include <initializer_list>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <utility>
 #include <type_traits>
 #include <vector>
 
@@ -10,12 +14,32 @@
 namespace symflow::nd {
 
 namespace detail {
+/// `v` as element type T. An integer T that cannot hold it (NaN, inf, out of range) is a
+/// symflow::error naming `where`, the value and the dtype: the cast would be undefined
+/// behaviour, and INT_MIN a silent wrong answer (numpy refuses NaN too).
+template <class T, class V>
+T element_of(V v, const char* where) {
+    if constexpr (std::is_integral_v<T> && std::is_floating_point_v<V>) {
+        constexpr long double lo = static_cast<long double>(std::numeric_limits<T>::min());
+        constexpr long double hi = static_cast<long double>(std::numeric_limits<T>::max()) + 1;  // a power of two
+        if (!(static_cast<long double>(v) >= lo && static_cast<long double>(v) < hi)) {
+            std::ostringstream os;
+            os << where << ": " << v << " is not an " << dtype_name(dtype_of<T>()) << " value";
+            throw error(os.str());
+        }
+    } else if constexpr (std::is_integral_v<T> && std::is_integral_v<V> && !std::is_same_v<V, bool>) {
+        if (!std::in_range<T>(v))
+            throw error(std::string(where) + ": " + std::to_string(v) + " is not an " +
+                        std::string(dtype_name(dtype_of<T>())) + " value");
+    }
+    return static_cast<T>(v);
+}
 /// Writes `values` (any arithmetic type) into `a`, converting to a's dtype.
 template <class It>
 void fill_from(NDArray& a, It first) {
     visit_dtype(a.dtype(), [&](auto t) {
         using T = decltype(t);
-        for (T& x : a.data<T>()) x = static_cast<T>(*first++);
+        for (T& x : a.data<T>()) x = element_of<T>(*first++, "nd::array");
     });
 }
 template <class T>
@@ -34,7 +58,8 @@ inline NDArray full(const Shape& shape, double value, dtype dt = float32) {
     NDArray a(shape, dt);
     visit_dtype(dt, [&](auto t) {
         using T = decltype(t);
-        for (T& x : a.data<T>()) x = static_cast<T>(value);
+        const T v = detail::element_of<T>(value, "nd::full");
+        for (T& x : a.data<T>()) x = v;
     });
     return a;
 }
@@ -54,6 +79,10 @@ inline NDArray arange(double start, double stop, double step = 1.0, dtype dt = f
     visit_dtype(dt, [&](auto t) {
         using T = decltype(t);
         auto d = a.data<T>();
+        if (d.empty()) return;
+        // the first and last values bound the rest: checked once, not per element
+        detail::element_of<T>(start, "nd::arange");
+        detail::element_of<T>(start + static_cast<double>(d.size() - 1) * step, "nd::arange");
         for (std::size_t i = 0; i < d.size(); ++i) d[i] = static_cast<T>(start + static_cast<double>(i) * step);
     });
     return a;

@@ -4,6 +4,7 @@
 #include <mutex>
 #include <random>
 
+#include "creation.hpp"
 #include "ndarray.hpp"
 
 namespace symflow::nd {
@@ -43,7 +44,9 @@ inline NDArray uniform(double low, double high, const Shape& shape, dtype dt = f
             double lo = std::ceil(low), hi = std::ceil(high) - 1;
             if (lo > hi) throw error("nd::uniform: no " + std::string(dtype_name(dt)) + " value lies in [" +
                                      std::to_string(low) + ", " + std::to_string(high) + ")");
-            std::uniform_int_distribution<T> dist(static_cast<T>(lo), static_cast<T>(hi));
+            // bounds the dtype cannot hold are refused, as numpy's integers() does
+            std::uniform_int_distribution<T> dist(detail::element_of<T>(lo, "nd::uniform: low"),
+                                                  detail::element_of<T>(hi, "nd::uniform: high - 1"));
             for (T& x : a.data<T>()) x = dist(r.engine);
         } else {
             std::uniform_real_distribution<T> dist(static_cast<T>(low), static_cast<T>(high));
