@@ -155,3 +155,23 @@ TEST_CASE("normal has the asked mean and spread", "[nd][random]") {
     CHECK(sf::nd::normal(0, 1, sf::Shape{1000}).to_vector<float>() == x);
     CHECK(y != x);
 }
+
+TEST_CASE("reshape views the same elements in another shape, as MXNet's x.reshape does", "[nd]") {
+    auto x = sf::nd::arange(0, 12, 1, sf::int32);
+    auto m = x.reshape({3, 4});
+    CHECK(m.shape() == (sf::Shape{3, 4}));
+    CHECK(m.dtype() == sf::int32);
+    CHECK(m.same_storage(x));
+    CHECK(m.to_vector<std::int32_t>() == x.to_vector<std::int32_t>());
+    m.data<std::int32_t>()[5] = 50;  // row 1, column 1: element 5 of the flat array
+    CHECK(x.data<std::int32_t>()[5] == 50);
+    CHECK(x.reshape(sf::Shape{2, 2, 3}).shape() == (sf::Shape{2, 2, 3}));
+    CHECK(x.reshape({-1, 6}).shape() == (sf::Shape{2, 6}));
+    CHECK(x.reshape({2, -1, 2}).shape() == (sf::Shape{2, 3, 2}));
+    CHECK(sf::nd::zeros(sf::Shape{0, 3}).reshape({0, 5}).size() == 0);
+    CHECK_THROWS_WITH(x.reshape({5, 2}), Catch::Contains("(12,)") && Catch::Contains("(5, 2)"));
+    CHECK_THROWS_WITH(x.reshape({-1, 5}), Catch::Contains("-1") && Catch::Contains("5"));
+    CHECK_THROWS_WITH(x.reshape({-1, -1}), Catch::Contains("only one dimension"));
+    CHECK_THROWS_WITH(x.reshape({-2, 6}), Catch::Contains("-2"));
+    CHECK_THROWS_AS(sf::nd::NDArray().reshape({1}), sf::error);
+}

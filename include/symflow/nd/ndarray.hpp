@@ -1,6 +1,7 @@
 #pragma once
 // NDArray: an n-d array handle with shared, aligned storage (MXNet's NDArray).
 #include <cstring>
+#include <initializer_list>
 #include <memory>
 #include <ostream>
 #include <span>
@@ -66,6 +67,43 @@ public:
         NDArray r(shape_, dtype_, ctx_);
         std::memcpy(r.raw(), raw(), size() * dtype_size(dtype_));
         return r;
+    }
+
+    /// The same elements seen as `shape` (MXNet's x.reshape): a handle sharing storage, so
+    /// writes through either are seen by both. Throws symflow::error unless the element
+    /// counts agree.
+    NDArray reshape(const Shape& shape) const {
+        require("reshape");
+        if (shape.num_elements() != size())
+            throw error("NDArray::reshape(): cannot view " + shape_.str() + " (" + std::to_string(size()) +
+                        " elements) as " + shape.str() + " (" + std::to_string(shape.num_elements()) + " elements)");
+        return view_as(shape, dtype_);
+    }
+    /// reshape with one dimension given as -1, inferred from the others: `x.reshape({-1, 4})`.
+    NDArray reshape(std::initializer_list<Shape::dim_t> dims) const {
+        require("reshape");
+        std::vector<Shape::dim_t> d;
+        std::size_t known = 1, unknown = dims.size();
+        for (std::size_t k = 0; k < dims.size(); ++k) {
+            const Shape::dim_t v = dims.begin()[k];
+            if (v == -1 && unknown == dims.size()) {
+                unknown = k;
+                d.push_back(1);
+                continue;
+            }
+            if (v < 0)
+                throw error("NDArray::reshape(): dimension " + std::to_string(k) + " is " + std::to_string(v) +
+                            "; only one dimension may be -1 (inferred) and none may be otherwise negative");
+            d.push_back(static_cast<Shape::dim_t>(v));
+            known *= static_cast<std::size_t>(v);
+        }
+        if (unknown != dims.size()) {
+            if (known == 0 || size() % known != 0)
+                throw error("NDArray::reshape(): cannot infer the -1 dimension: " + std::to_string(size()) +
+                            " elements are not a multiple of the other dimensions' product " + std::to_string(known));
+            d[unknown] = static_cast<Shape::dim_t>(size() / known);
+        }
+        return reshape(Shape(std::move(d)));
     }
 
     /// Untyped pointer to the first element (for kernels that dispatch on dtype()).
