@@ -57,9 +57,11 @@ struct fused_step {
     nd::NDArray out;
     std::size_t n = 0, elem = 0, slots = 0;
     std::size_t tile = 0;  ///< elements per tile (rt::tile_elements)
-    /// The output cannot stay in the cache (exec::plan_loop): the root writes each tile to
-    /// scratch slot `stream_slot`, which is then streamed to the output.
+    /// The output cannot stay in the cache (exec::plan_loop): the root streams it, with
+    /// its kernel's streaming form (stream_direct) or by writing each tile to scratch slot
+    /// `stream_slot`, which is then streamed to the output.
     bool stream = false;
+    bool stream_direct = false;
     std::size_t stream_slot = 0;
     bool parallel = false;  ///< split across threads (exec::plan_loop)
 };
@@ -188,8 +190,9 @@ private:
             const std::size_t begin = t * tile, m = std::min(tile, s.n - begin);
             for (const auto& op : s.ops) {
                 const void* in[4];
+                const bool via_slot = s.stream && !s.stream_direct;
                 void* o = !op.root  ? scratch + op.slot * slot_bytes
-                          : s.stream ? scratch + s.stream_slot * slot_bytes
+                          : via_slot ? scratch + s.stream_slot * slot_bytes
                                      : static_cast<void*>(out + begin * s.elem);
                 if (op.broadcast) {
                     op.broadcast(*op.layout, s.ptrs[op.in[0].index], s.ptrs[op.in[1].index], o, begin, begin + m);
@@ -198,9 +201,10 @@ private:
                 for (std::size_t k = 0; k < op.arity; ++k)
                     in[k] = op.in[k].scratch ? static_cast<const void*>(scratch + op.in[k].index * slot_bytes)
                                              : static_cast<const char*>(s.ptrs[op.in[k].index]) + begin * s.elem;
-                op.kernel.run(op.kernel.prepared.get(), in, o, m);
+                (op.root && s.stream_direct ? op.kernel.run_stream : op.kernel.run)(op.kernel.prepared.get(), in, o, m);
             }
-            if (s.stream) exec::stream_copy(out + begin * s.elem, scratch + s.stream_slot * slot_bytes, m * s.elem);
+            if (s.stream && !s.stream_direct)
+                exec::stream_copy(out + begin * s.elem, scratch + s.stream_slot * slot_bytes, m * s.elem);
         }
         if (s.stream) exec::stream_fence();
     }
@@ -528,7 +532,9 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
             const exec::loop_plan plan = exec::plan_loop(st.n, st.elem, st.arrays.size() + 1, cost);
             st.stream = plan.stream;
             st.parallel = plan.parallel;
-            if (st.stream) st.stream_slot = st.slots++;  // a fresh slot: the root may read every freed one
+            // the root is the last op of the post-order
+            st.stream_direct = st.stream && !st.ops.back().broadcast && st.ops.back().kernel.run_stream;
+            if (st.stream && !st.stream_direct) st.stream_slot = st.slots++;  // a fresh slot: the root may read every freed one
             st.tile = rt::tile_elements(st, st.parallel ? static_cast<std::size_t>(ex.threads_) : 1);
             max_scratch = std::max(max_scratch, st.slots * st.tile * st.elem);
             ex.steps_.push_back(std::move(st));

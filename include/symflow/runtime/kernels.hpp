@@ -37,6 +37,10 @@ using parsed_params = std::shared_ptr<const void>;
 struct tile_kernel {
     elementwise_fn run = nullptr;
     std::shared_ptr<const void> prepared;  ///< the params converted to the element type
+    /// The same loop writing its output with streaming stores, where the kernel has one
+    /// (two-level kernels): a tree's root then streams straight to an output that cannot
+    /// stay in the cache, rather than through a tile buffer copied out after.
+    elementwise_fn run_stream = nullptr;
 };
 
 /// What the interpreter calls for one op.
@@ -155,8 +159,14 @@ tile_kernel elementwise_op(const void* params, dtype dt) {
 template <class Op>
 tile_kernel pair_op(dtype dt, int left, int right) {
     tile_kernel k;
-    if (dt == dtype::float32) k.run = pair_fn<arith_index<Op>(), float>(left, right);
-    if (dt == dtype::float64) k.run = pair_fn<arith_index<Op>(), double>(left, right);
+    if (dt == dtype::float32) {
+        k.run = pair_fn<arith_index<Op>(), float>(left, right);
+        k.run_stream = pair_fn<arith_index<Op>(), float, true>(left, right);
+    }
+    if (dt == dtype::float64) {
+        k.run = pair_fn<arith_index<Op>(), double>(left, right);
+        k.run_stream = pair_fn<arith_index<Op>(), double, true>(left, right);
+    }
     return k;
 }
 

@@ -7,14 +7,17 @@
 // element, and ran at 0.45-0.65x the static executor's single loop at 1e6 float32; a
 // switch-per-batch bytecode was slower still. One two-level kernel is that single loop.
 // Only float32 and float64 get them (4 x 25 loops each); integer trees run op by op.
+#include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <tuple>
 #include <type_traits>
 #include <utility>
 
 #include <xsimd/xsimd.hpp>
 
+#include "../exec/fused_loop.hpp"
 #include "../ops/arithmetic.hpp"
 
 namespace symflow::sym::rt {
@@ -54,7 +57,10 @@ V pair_side(const T* const* p, std::size_t i) {
 }
 
 /// root(left, right) over n elements; inputs are the left side's, then the right side's.
-template <int Root, int L, int R, class T>
+/// With Stream, the output is written past the caches (scalar elements up to the first
+/// vector-aligned one, then streaming stores; the caller fences), as the static executor's
+/// loops write outputs that cannot stay in the cache.
+template <int Root, int L, int R, class T, bool Stream>
 void run_pair(const void*, const void* const* in, void* out_v, std::size_t n) {
     using B = xsimd::batch<T>;
     using RootOp = std::tuple_element_t<Root, arith_ops>;
@@ -63,20 +69,33 @@ void run_pair(const void*, const void* const* in, void* out_v, std::size_t n) {
     std::array<const T*, nl + nr> p;
     for (std::size_t k = 0; k < nl + nr; ++k) p[k] = static_cast<const T*>(in[k]);
     T* out = static_cast<T*>(out_v);
+    auto scalar = [&](std::size_t i) {
+        out[i] = RootOp::template apply<T>(pair_side<L, T>(p.data(), i), pair_side<R, T>(p.data() + nl, i));
+    };
     std::size_t i = 0;
-    for (; i + W <= n; i += W)
-        RootOp::template apply<B>(pair_side<L, B>(p.data(), i), pair_side<R, B>(p.data() + nl, i))
-            .store_unaligned(out + i);
-    for (; i < n; ++i) out[i] = RootOp::template apply<T>(pair_side<L, T>(p.data(), i), pair_side<R, T>(p.data() + nl, i));
+    if constexpr (Stream) {
+        const auto misaligned = reinterpret_cast<std::uintptr_t>(out) % sizeof(B);
+        const std::size_t head = misaligned ? std::min(n, (sizeof(B) - misaligned) / sizeof(T)) : 0;
+        for (; i < head; ++i) scalar(i);
+        for (; i + W <= n; i += W)
+            exec::stream_store(out + i, RootOp::template apply<B>(pair_side<L, B>(p.data(), i),
+                                                                  pair_side<R, B>(p.data() + nl, i)));
+    } else {
+        for (; i + W <= n; i += W)
+            RootOp::template apply<B>(pair_side<L, B>(p.data(), i), pair_side<R, B>(p.data() + nl, i))
+                .store_unaligned(out + i);
+    }
+    for (; i < n; ++i) scalar(i);
 }
 
-/// The two-level loop of root op Root for T, sides `l` and `r` in [-1, num_arith).
-template <int Root, class T>
+/// The two-level loop of root op Root for T, sides `l` and `r` in [-1, num_arith); with
+/// Stream, its streaming-store form.
+template <int Root, class T, bool Stream = false>
 elementwise_fn pair_fn(int l, int r) {
     constexpr std::size_t sides = num_arith + 1;
     static constexpr auto table = []<std::size_t... I>(std::index_sequence<I...>) {
         return std::array<elementwise_fn, sizeof...(I)>{
-            &run_pair<Root, int(I / sides) - 1, int(I % sides) - 1, T>...};
+            &run_pair<Root, int(I / sides) - 1, int(I % sides) - 1, T, Stream>...};
     }(std::make_index_sequence<sides * sides>{});
     return table[std::size_t(l + 1) * sides + std::size_t(r + 1)];
 }
