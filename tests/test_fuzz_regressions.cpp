@@ -103,3 +103,23 @@ TEST_CASE("an int graph whose shape comes from the backward pass infers and bind
     CHECK(out[0].dtype() == sf::int32);
     CHECK(out[0].to_vector<std::int32_t>() == std::vector<std::int32_t>{0, 0, 0, 0});
 }
+
+// Found by fuzz:load_json: a variable of free dtype read by argmax, visited first, and by
+// broadcast_mul with a float64 operand, which gives it float64. infer_type kept argmax's
+// float32 from the placeholder, while bind (given x's float64) computed float64.
+TEST_CASE("infer_type agrees with bind when a free variable's dtype is fixed by a later reader") {
+    sf::sym::NameManager scope;
+    Symbol x = sf::sym::Variable("x");
+    Symbol y = sf::sym::Variable("y", {.dtype = sf::float64});
+    auto g = sf::sym::Group({sf::sym::argmax(x, {.axis = 0}), sf::sym::broadcast_mul(x, y)});
+    const auto types = g.infer_type({});
+    REQUIRE(types.arg.size() == 2);
+    CHECK(types.arg[0] == sf::float64);  // x, from broadcast_mul
+    CHECK(types.out == std::vector<sf::dtype>{sf::float64, sf::float64});
+    auto ex = g.bind(sf::cpu(), {{"x", sf::nd::array({{1.0, 5.0}, {3.0, 2.0}}, sf::float64)},
+                                 {"y", sf::nd::array({{2.0, 2.0}, {2.0, 2.0}}, sf::float64)}});
+    const auto& out = ex.forward();
+    CHECK(out[0].dtype() == types.out[0]);
+    CHECK(out[0].to_vector<double>() == std::vector<double>{1, 0});  // row of each column's max
+    CHECK(out[1].to_vector<double>() == std::vector<double>{2, 10, 6, 4});
+}

@@ -294,15 +294,32 @@ graph_info analyze(const Symbol& s, const std::map<std::string, ops::meta>& give
         return changed;
     };
 
+    // A free variable takes its dtype from a one-dtype reader, which the post-order may
+    // visit after another reader: in argmax(x) beside x * y, argmax first saw x's float32
+    // placeholder and infer_type said float32 where bind, given x's float64, computed
+    // float64 (found by fuzz:load_json). So a pass that fixes a free variable runs again,
+    // and an error it met may come from a placeholder: only a pass that fixes nothing is final.
+    auto settled_forward = [&](bool final_pass) {
+        for (;;) {
+            const auto free_before = std::count(dt_free.begin(), dt_free.end(), 1);
+            try {
+                forward(final_pass);
+            } catch (const error&) {
+                if (std::count(dt_free.begin(), dt_free.end(), 1) == free_before) throw;
+                continue;
+            }
+            if (std::count(dt_free.begin(), dt_free.end(), 1) == free_before) return;
+        }
+    };
     if (goal == infer_goal::types) {
-        forward(true);
+        settled_forward(true);
         return g;
     }
     for (int pass = 0; pass < 8; ++pass) {
-        forward(false);
+        settled_forward(false);
         if (!backward()) break;
     }
-    forward(true);
+    settled_forward(true);
     return g;
 }
 
