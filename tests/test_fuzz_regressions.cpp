@@ -123,3 +123,17 @@ TEST_CASE("infer_type agrees with bind when a free variable's dtype is fixed by 
     CHECK(out[0].to_vector<double>() == std::vector<double>{1, 0});  // row of each column's max
     CHECK(out[1].to_vector<double>() == std::vector<double>{2, 10, 6, 4});
 }
+
+// Found by fuzz:infer: SliceChannel with num_outputs near 2^31 and an input shape not yet
+// known made inference allocate a meta per output (32 GB); node listing already capped
+// the count at 100000. Now num_outputs beyond ops::max_node_outputs is an error.
+TEST_CASE("a split into more outputs than a node may have is an error, not an allocation") {
+    Symbol x = sf::sym::Variable("x");
+    auto s = sf::sym::split(x, {.num_outputs = 1000000000, .axis = 0});
+    CHECK_THROWS_WITH(s.infer_type({}), Catch::Contains("num_outputs") && Catch::Contains("100000"));
+    CHECK_THROWS_WITH(s.infer_shape_partial({}), Catch::Contains("num_outputs"));
+    CHECK_THROWS_WITH(s.bind(sf::cpu(), {{"x", sf::nd::zeros(sf::Shape{0})}}), Catch::Contains("num_outputs"));
+    // the largest count allowed still works
+    auto ok = sf::sym::split(x, {.num_outputs = 100000, .axis = 0});
+    CHECK(ok.infer_shape({{"x", sf::Shape{100000}}}).out.size() == 100000);
+}

@@ -66,6 +66,11 @@ namespace symflow::ops {
 /// (shared/anchors/RESULTS.md, line 7 of the summary). Fused loops and op kernels share it.
 inline constexpr std::size_t parallel_min_elements = std::size_t(1) << 15;
 
+/// Most outputs one node may have (SliceChannel's num_outputs): inference returns a meta
+/// per output and list_outputs a name, so a count from a file (up to 2^31) must not
+/// decide an allocation.
+inline constexpr long long max_node_outputs = 100000;
+
 /// What one element of an elementwise op costs, in units of a float add or multiply with
 /// its operands' loads (1, the default). Transcendental ops declare more
 /// (`static constexpr std::size_t cost`), so that a fused loop of them goes parallel at

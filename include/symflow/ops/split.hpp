@@ -35,7 +35,7 @@ struct split_param {
     /// num_outputs (required, at least 1), axis (default 1) and squeeze_axis (default False).
     static split_param from_attrs(const attr_reader& r) {
         (void)r.require("num_outputs");
-        return {static_cast<int>(r.integer("num_outputs", 1, 1, attr_detail::int_hi)),
+        return {static_cast<int>(r.integer("num_outputs", 1, 1, max_node_outputs)),
                 static_cast<int>(r.integer("axis", 1, attr_detail::int_lo, attr_detail::int_hi)),
                 r.boolean("squeeze_axis", false)};
     }
@@ -95,8 +95,9 @@ struct split_op {
     /// The shape and dtype of every output: the input's, with the cut axis divided by
     /// num_outputs (or removed when squeeze_axis).
     static std::vector<meta> infer_outputs(const split_param& p, const std::array<meta, 1>& in) {
-        if (p.num_outputs < 1)
-            throw error("num_outputs is " + std::to_string(p.num_outputs) + "; it must be at least 1");
+        if (p.num_outputs < 1 || p.num_outputs > max_node_outputs)
+            throw error("num_outputs is " + std::to_string(p.num_outputs) + "; it must be at least 1 and at most " +
+                        std::to_string(max_node_outputs));
         const std::size_t n = num_outputs(p);
         if (!in[0].shape_known) return std::vector<meta>(n, meta{Shape{}, in[0].dt, false});
         const Shape& s = in[0].shape;

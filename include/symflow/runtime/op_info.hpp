@@ -70,7 +70,8 @@ struct op_info {
         if (!num_outputs_attr.empty()) {
             auto it = a.find(num_outputs_attr);
             if (it != a.end())
-                if (auto n = ops::parse_int(it->second); n && *n >= 1 && *n <= 100000) return static_cast<std::uint32_t>(*n);
+                if (auto n = ops::parse_int(it->second); n && *n >= 1 && *n <= ops::max_node_outputs)
+                    return static_cast<std::uint32_t>(*n);
         }
         return outputs;
     }
