@@ -358,7 +358,10 @@ TEST_CASE("split's attributes read back from their MXNet text", "[ops][split][at
     CHECK_THROWS_WITH(P::from_attrs(sf::ops::attr_reader({}, "SliceChannel", "s")),
                       Catch::Contains("required attribute num_outputs"));
     CHECK_THROWS_WITH(P::from_attrs(sf::ops::attr_reader({{"num_outputs", "0"}}, "SliceChannel", "s")),
-                      Catch::Contains("num_outputs='0'") && Catch::Contains("[1, 2147483647]"));
+                      Catch::Contains("num_outputs='0'") && Catch::Contains("[1, 100000]"));
+    // more outputs than a node may have (ops::max_node_outputs): refused, not allocated
+    CHECK_THROWS_WITH(P::from_attrs(sf::ops::attr_reader({{"num_outputs", "100001"}}, "SliceChannel", "s")),
+                      Catch::Contains("num_outputs='100001'") && Catch::Contains("[1, 100000]"));
     // the runtime op table knows the op under both names, counting outputs from the attribute
     const auto* info = sf::sym::find_op("split");
     REQUIRE(info != nullptr);
