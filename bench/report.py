@@ -88,7 +88,7 @@ def human(ns):
 
 
 def hands(impls, n):
-    """The hand-written implementations measured at n (\"best hand\" is the fastest)."""
+    """The hand-written implementations measured at n ("best hand" is the fastest)."""
     return [v[n] for k, v in impls.items() if k.startswith(HAND) and n in v]
 
 

@@ -131,6 +131,15 @@ inline void stream_store(T* p, const xsimd::batch<T, A>& v) {
     v.store_aligned(p);
 }
 
+/// How many elements of T from `out` come before the first one aligned to a batch of T:
+/// a streaming loop writes those (at most n) one by one, then whole batches.
+template <class T>
+inline std::size_t stream_head(const T* out, std::size_t n) {
+    constexpr std::size_t width = sizeof(xsimd::batch<T>);
+    const auto misaligned = reinterpret_cast<std::uintptr_t>(out) % width;
+    return misaligned ? std::min(n, (width - misaligned) / sizeof(T)) : 0;
+}
+
 /// Orders a thread's streaming stores before what follows (the join of its parallel region).
 inline void stream_fence() {
 #if defined(__SSE2__)
@@ -173,8 +182,7 @@ inline void run_range(const Ev& ev_in, const std::array<const void*, M>& in_ptrs
     const std::array<const void*, M> in = in_ptrs;
     std::size_t i = begin;
     if constexpr (Stream) {
-        const auto misaligned = reinterpret_cast<std::uintptr_t>(out + i) % sizeof(B);
-        const std::size_t head = misaligned ? std::min(end - i, (sizeof(B) - misaligned) / sizeof(T)) : 0;
+        const std::size_t head = stream_head(out + i, end - i);
         if (head) run_scalar(ev, in.data(), out, i, i + head);
         for (i += head; i + W <= end; i += W) stream_store(out + i, ev.template eval<B>(in.data(), i));
         if (i < end) run_scalar(ev, in.data(), out, i, end);

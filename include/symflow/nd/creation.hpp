@@ -19,18 +19,18 @@ namespace detail {
 /// behaviour, and INT_MIN a silent wrong answer (numpy refuses NaN too).
 template <class T, class V>
 T element_of(V v, const char* where) {
+    bool fits = true;
     if constexpr (std::is_integral_v<T> && std::is_floating_point_v<V>) {
         constexpr long double lo = static_cast<long double>(std::numeric_limits<T>::min());
         constexpr long double hi = static_cast<long double>(std::numeric_limits<T>::max()) + 1;  // a power of two
-        if (!(static_cast<long double>(v) >= lo && static_cast<long double>(v) < hi)) {
-            std::ostringstream os;
-            os << where << ": " << v << " is not an " << dtype_name(dtype_of<T>()) << " value";
-            throw error(os.str());
-        }
+        fits = static_cast<long double>(v) >= lo && static_cast<long double>(v) < hi;  // false for NaN
     } else if constexpr (std::is_integral_v<T> && std::is_integral_v<V> && !std::is_same_v<V, bool>) {
-        if (!std::in_range<T>(v))
-            throw error(std::string(where) + ": " + std::to_string(v) + " is not an " +
-                        std::string(dtype_name(dtype_of<T>())) + " value");
+        fits = std::in_range<T>(v);
+    }
+    if (!fits) {
+        std::ostringstream os;
+        os << where << ": " << v << " is not an " << dtype_name(dtype_of<T>()) << " value";
+        throw error(os.str());
     }
     return static_cast<T>(v);
 }

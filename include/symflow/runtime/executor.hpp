@@ -185,12 +185,12 @@ private:
     }
     static void run_tiles(const rt::fused_step& s, char* scratch, std::size_t t0, std::size_t t1, std::size_t tile) {
         const std::size_t slot_bytes = tile * s.elem;
+        const bool via_slot = s.stream && !s.stream_direct;  // the root's tiles go through stream_slot
         char* out = static_cast<char*>(s.out.raw());
         for (std::size_t t = t0; t < t1; ++t) {
             const std::size_t begin = t * tile, m = std::min(tile, s.n - begin);
             for (const auto& op : s.ops) {
                 const void* in[4];
-                const bool via_slot = s.stream && !s.stream_direct;
                 void* o = !op.root  ? scratch + op.slot * slot_bytes
                           : via_slot ? scratch + s.stream_slot * slot_bytes
                                      : static_cast<void*>(out + begin * s.elem);
@@ -201,9 +201,9 @@ private:
                 for (std::size_t k = 0; k < op.arity; ++k)
                     in[k] = op.in[k].scratch ? static_cast<const void*>(scratch + op.in[k].index * slot_bytes)
                                              : static_cast<const char*>(s.ptrs[op.in[k].index]) + begin * s.elem;
-                (op.root && s.stream_direct ? op.kernel.run_stream : op.kernel.run)(op.kernel.prepared.get(), in, o, m);
+                op.kernel.run(op.kernel.prepared.get(), in, o, m);
             }
-            if (s.stream && !s.stream_direct)
+            if (via_slot)
                 exec::stream_copy(out + begin * s.elem, scratch + s.stream_slot * slot_bytes, m * s.elem);
         }
         if (s.stream) exec::stream_fence();
@@ -532,9 +532,12 @@ RuntimeExecutor RuntimeExecutor::create(const Symbol& s, Context ctx, const std:
             const exec::loop_plan plan = exec::plan_loop(st.n, st.elem, st.arrays.size() + 1, cost);
             st.stream = plan.stream;
             st.parallel = plan.parallel;
-            // the root is the last op of the post-order
-            st.stream_direct = st.stream && !st.ops.back().broadcast && st.ops.back().kernel.run_stream;
-            if (st.stream && !st.stream_direct) st.stream_slot = st.slots++;  // a fresh slot: the root may read every freed one
+            // the root, the last op of the post-order, streams itself when its kernel can
+            // (decided here, so that forward() runs each op's one kernel)
+            rt::tile_kernel& root = st.ops.back().kernel;
+            st.stream_direct = st.stream && root.run_stream;
+            if (st.stream_direct) root.run = root.run_stream;
+            else if (st.stream) st.stream_slot = st.slots++;  // a fresh slot: the root may read every freed one
             st.tile = rt::tile_elements(st, st.parallel ? static_cast<std::size_t>(ex.threads_) : 1);
             max_scratch = std::max(max_scratch, st.slots * st.tile * st.elem);
             ex.steps_.push_back(std::move(st));

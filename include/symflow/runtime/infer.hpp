@@ -89,7 +89,7 @@ inline void check_declared_shape(const Node& n, const Shape& given) {
     if (!t) return;
     bool same = t->size() == given.size();
     for (std::size_t k = 0; same && k < t->size(); ++k)
-        same = (*t)[k] <= 0 || static_cast<unsigned long long>((*t)[k]) == static_cast<unsigned long long>(given[k]);
+        same = (*t)[k] <= 0 || (*t)[k] == given[k];
     if (!same)
         throw error("argument '" + n.name + "' is declared with shape " + n.attrs.at("__shape__") +
                     " but is given shape " + given.str());

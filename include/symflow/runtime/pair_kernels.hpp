@@ -7,10 +7,8 @@
 // element, and ran at 0.45-0.65x the static executor's single loop at 1e6 float32; a
 // switch-per-batch bytecode was slower still. One two-level kernel is that single loop.
 // Only float32 and float64 get them (4 x 25 loops each); integer trees run op by op.
-#include <algorithm>
 #include <array>
 #include <cstddef>
-#include <cstdint>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -74,9 +72,7 @@ void run_pair(const void*, const void* const* in, void* out_v, std::size_t n) {
     };
     std::size_t i = 0;
     if constexpr (Stream) {
-        const auto misaligned = reinterpret_cast<std::uintptr_t>(out) % sizeof(B);
-        const std::size_t head = misaligned ? std::min(n, (sizeof(B) - misaligned) / sizeof(T)) : 0;
-        for (; i < head; ++i) scalar(i);
+        for (const std::size_t head = exec::stream_head(out, n); i < head; ++i) scalar(i);
         for (; i + W <= n; i += W)
             exec::stream_store(out + i, RootOp::template apply<B>(pair_side<L, B>(p.data(), i),
                                                                   pair_side<R, B>(p.data() + nl, i)));
